@@ -1,0 +1,31 @@
+/**
+ * `@vmstate/arm`: Arm register ids of QEMU's `cpu` section, as pure functions over bigint
+ * ids and values. Knows nothing about streams or files.
+ *
+ * - ids: {@link decodeRegId} / {@link encodeRegId} / {@link formatRegId}
+ * - names: {@link registerName}, {@link lookupRegisterName}, {@link describeRegister}
+ * - user arguments: {@link parseRegisterId}, {@link parseRegisterList}, {@link parseSetList},
+ *   {@link parseRegisterListText}
+ * - the cpreg edit: {@link planCpregEdit}
+ */
+export {
+  ARM64_GROUP, DEMUX_ID_CCSIDR, REG_ARCH, REG_SIZES, SVE_LAYOUT,
+  cp32RegId, cp64RegId, decodeRegId, encodeRegId, formatRegId, isU64, sysRegId,
+} from "./regid.js";
+export type {
+  Cp32RegId, Cp64RegId, CoreRegId, DemuxRegId, FwFeatBmapRegId, FwRegId, OtherRegId, RegId, RegSize, SveRegId, SysRegId,
+} from "./regid.js";
+export { CORE_LAYOUT, defaultRegSize, genericRegName, regFieldsText } from "./regid-format.js";
+export { allRegisterNames, lookupRegisterName, namesOfRegister, registerName, twinRegister } from "./names.js";
+export type { RegisterName, RegisterSpace } from "./names.js";
+export { describeRegister, isReadOnlyIdRegister } from "./describe.js";
+export type { RegisterDescription } from "./describe.js";
+export { editDistance, suggestRegisterNames } from "./suggest.js";
+export {
+  parseRegisterId, parseRegisterList, parseRegisterListText, parseRegisterValue, parseSetAssignment, parseSetList,
+  splitRegisterList,
+} from "./parse.js";
+export { findCpreg, planCpregEdit, validateCpregList } from "./cpreg-edit.js";
+export type { CpregAbsent, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregWarning } from "./cpreg-edit.js";
+export { ArmError, CpregListError, RegisterArgumentError } from "./errors.js";
+export type { ArmErrorCode } from "./errors.js";

@@ -1,0 +1,30 @@
+/**
+ * Exit codes both CLIs share, so scripts can tell "your stream is bad" from "you called me
+ * wrong" from "the disk failed". Printed in each command's --help epilogue.
+ */
+export const EXIT = {
+  /** Done; for inspect, the stream decoded completely. */
+  OK: 0,
+  /** The input is not a valid migration stream (or is truncated/damaged); nothing was written to -o. */
+  BAD_STREAM: 1,
+  /** Wrong arguments. */
+  USAGE: 2,
+  /** A file could not be read or written. */
+  IO: 3,
+  /** The change was refused: --strict found a problem, or the stream has nothing the change applies to. */
+  REFUSED: 4,
+  /** A bug in vmstate: please report it with the input. */
+  INTERNAL: 70,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_CODES_HELP = [
+  "Exit codes:",
+  "  0   success",
+  "  1   the input is not a valid or complete migration stream",
+  "  2   usage error",
+  "  3   a file could not be read or written",
+  "  4   refused: --strict check failed, or nothing in the stream to apply the change to",
+  "  70  internal error (a bug: please report it)",
+].join("\n");

@@ -1,0 +1,84 @@
+import yargs, { type Argv } from "yargs";
+import { VmstateError } from "@vmstate/wire";
+import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+
+/** What a command handler hands back to the runner: the work to await. */
+export type Task = () => Promise<ExitCode>;
+
+/** A user error found while checking arguments (not by yargs). */
+export class UsageError extends Error {}
+
+/**
+ * Runs a yargs program against injected IO and returns the exit code instead of exiting:
+ * help and version go to `io.print`, argument errors to stderr as one line plus a hint,
+ * and the command's own failures are mapped to the documented exit codes by
+ * {@link exitCodeFor}. Shared by both CLIs so they behave alike.
+ */
+export async function runCli(
+  name: string,
+  argv: string[],
+  io: CliIo,
+  define: (y: Argv, run: (task: Task) => void) => Argv,
+): Promise<ExitCode> {
+  let task: Task | undefined;
+  let usageError: string | undefined;
+  const y = define(
+    yargs()
+      .scriptName(name)
+      .exitProcess(false)
+      .strict()
+      .wrap(Math.min(100, process.stdout.columns ?? 80))
+      .epilogue(EXIT_CODES_HELP)
+      .help()
+      .alias("h", "help")
+      .version(false)
+      .fail((msg, err) => {
+        usageError = msg ?? err?.message ?? "invalid arguments";
+      }),
+    (t) => {
+      task = t;
+    },
+  );
+  const output = await new Promise<string>((resolve) => {
+    void y.parse(argv, {}, (_err: Error | undefined, _args: unknown, out: string) => resolve(out ?? ""));
+  });
+  if (usageError !== undefined) {
+    io.stderr(`${name}: ${usageError}\nTry '${name} --help'.\n`);
+    return EXIT.USAGE;
+  }
+  if (output) io.print(output.endsWith("\n") ? output : output + "\n");
+  if (!task) return EXIT.OK;
+  try {
+    return await task();
+  } catch (e) {
+    const code = exitCodeFor(e);
+    io.stderr(`${name}: ${describeError(e)}\n`);
+    if (code === EXIT.USAGE) io.stderr(`Try '${name} --help'.\n`);
+    return code;
+  }
+}
+
+/** The documented exit code for anything a command throws. */
+export function exitCodeFor(e: unknown): ExitCode {
+  if (e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof VmstateError) {
+    if (e.code === "USAGE") return EXIT.USAGE;
+    if (e.code === "STRICT" || e.code === "NOT_APPLICABLE") return EXIT.REFUSED;
+    return EXIT.BAD_STREAM;
+  }
+  if (isSystemError(e)) return EXIT.IO;
+  return EXIT.INTERNAL;
+}
+
+/** One line, no stack: what went wrong and where. */
+export function describeError(e: unknown): string {
+  if (e instanceof VmstateError || e instanceof UsageError) return e.message;
+  if (isSystemError(e)) return `${e.syscall ?? "I/O"} failed${e.path ? ` for ${e.path}` : ""}: ${e.code}`;
+  const err = e as Error;
+  return `internal error: ${err?.message ?? String(e)} (this is a bug in vmstate; please report it with the input)`;
+}
+
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return typeof (e as NodeJS.ErrnoException)?.code === "string" && typeof (e as NodeJS.ErrnoException)?.syscall === "string";
+}

@@ -1,0 +1,1 @@
+export { rewriteStream, type RecordTransform, type RewriteOptions, type RewriteResult } from "./pipeline.js";

@@ -1,0 +1,149 @@
+import { ByteSource, MalformedError, VmstateError, type ByteInput } from "@vmstate/wire";
+import { CAP_MAPPED_RAM, CAP_X_IGNORE_SHARED, QEMU_VM } from "./constants.js";
+import { readHeader } from "./header.js";
+import { readConfiguration } from "./configuration.js";
+import { footerFollows, readFooter, readSectionHeader, type SectionInfo } from "./section-header.js";
+import { readCommand } from "./command.js";
+import { newRamState, readRamRecord, type RamState } from "./ram-record.js";
+import { decodeTail } from "./tail.js";
+import type { StreamRecord } from "./records.js";
+
+export interface DecodeOptions {
+  /**
+   * Most bytes buffered for the device tail (from the first FULL section to the end), whose
+   * layout is known only once the vmdesc at its very end has arrived. Real guests need
+   * kilobytes to a few MiB.
+   */
+  maxTailBytes?: number;
+  /** Target page size when the stream does not say it (no configuration page-bits). */
+  pageSize?: number;
+}
+
+export const DEFAULT_MAX_TAIL_BYTES = 64 << 20;
+
+/** What the decoder learned about the stream as a whole; filled in as records go by. */
+export interface StreamInfo {
+  machine: string | undefined;
+  configuration: boolean;
+  capabilities: string[];
+  /** Section footers on (`migration.send-section-footer`); undefined until a section shows it. */
+  footers: boolean | undefined;
+  /** Whether a vmdesc trailer was found; undefined until the tail has been read. */
+  vmdesc: boolean | undefined;
+  ram: RamState;
+  /** Sections seen by id (START and FULL). */
+  sections: Map<number, SectionInfo>;
+}
+
+/**
+ * The streaming decoder: `for await (const record of decoder.records())`.
+ *
+ * Iterative sections (RAM) are decoded as they arrive and never accumulated, so a pipe of
+ * any size streams through with bounded memory. From the first FULL section on, the rest of
+ * the input (the device tail, then EOF and the vmdesc) is buffered up to a limit, because a
+ * device section's length is known only from the vmdesc that comes after it
+ * (docs/design.md, "Locating device sections without seeking").
+ */
+export class StreamDecoder {
+  readonly info: StreamInfo = {
+    machine: undefined,
+    configuration: false,
+    capabilities: [],
+    footers: undefined,
+    vmdesc: undefined,
+    ram: newRamState(),
+    sections: new Map(),
+  };
+  private readonly src: ByteSource;
+  private readonly maxTail: number;
+
+  constructor(input: ByteInput | ByteSource, private readonly options: DecodeOptions = {}) {
+    this.src = input instanceof ByteSource ? input : new ByteSource(input);
+    this.maxTail = options.maxTailBytes ?? DEFAULT_MAX_TAIL_BYTES;
+    if (options.pageSize !== undefined) {
+      this.info.ram.pageSize = options.pageSize;
+      this.info.ram.pageSizeSource = "option";
+    }
+  }
+
+  /** Absolute offset of the next byte the decoder will read. */
+  get offset(): number {
+    return this.src.offset;
+  }
+
+  async *records(): AsyncGenerator<StreamRecord> {
+    const src = this.src;
+    yield await readHeader(src);
+    await src.need(1, "the first element after the header");
+    if (src.peekU8() === QEMU_VM.CONFIGURATION) {
+      const conf = await readConfiguration(src);
+      this.applyConfiguration(conf.machine, conf.targetPageBits, conf.capabilities);
+      yield conf;
+    }
+    for (;;) {
+      await src.need(1, "the next element (the stream ends before its EOF byte)");
+      const type = src.peekU8();
+      if (type === QEMU_VM.SECTION_START || type === QEMU_VM.SECTION_PART || type === QEMU_VM.SECTION_END) {
+        yield* this.iterativeSection();
+      } else if (type === QEMU_VM.COMMAND) {
+        yield await readCommand(src);
+      } else if (type === QEMU_VM.SECTION_FULL || type === QEMU_VM.EOF) {
+        const base = src.offset;
+        const tail = await src.readRest(this.maxTail, "the device state (from the first FULL section to the end)");
+        yield* decodeTail(tail, base, this.info);
+        return;
+      } else {
+        throw new MalformedError("MALFORMED", `unknown section type 0x${type.toString(16)}`, { offset: src.offset });
+      }
+    }
+  }
+
+  private applyConfiguration(machine: string, pageBits: number | undefined, caps: string[]): void {
+    this.info.machine = machine;
+    this.info.configuration = true;
+    this.info.capabilities = caps;
+    const ram = this.info.ram;
+    if (pageBits !== undefined && ram.pageSizeSource !== "option") {
+      ram.pageSize = 2 ** pageBits;
+      ram.pageSizeSource = "configuration";
+    }
+    ram.ignoreShared = caps.includes(CAP_X_IGNORE_SHARED);
+    ram.mappedRam = caps.includes(CAP_MAPPED_RAM);
+  }
+
+  private async *iterativeSection(): AsyncGenerator<StreamRecord> {
+    const src = this.src;
+    const header = await readSectionHeader(src, this.info.sections);
+    if (header.type === "start") {
+      this.info.sections.set(header.sectionId, { idstr: header.idstr, instanceId: header.instanceId, version: header.version });
+    }
+    yield header;
+    const path = `${header.idstr} (${header.instanceId}) ${header.type.toUpperCase()}`;
+    if (header.idstr !== "ram") {
+      throw new MalformedError("UNSUPPORTED", `iterative section '${header.idstr}' is not supported (only 'ram' is)`, {
+        offset: header.start,
+        path,
+      });
+    }
+    if (header.version !== 4) {
+      throw new MalformedError("MALFORMED", `RAM section version ${header.version}, QEMU only writes 4`, { offset: header.start, path });
+    }
+    const ram = this.info.ram;
+    try {
+      for (;;) {
+        const rec = await readRamRecord(src, ram, header.sectionId, path);
+        yield rec;
+        if (rec.type === "eos") break;
+      }
+      if (this.info.footers === undefined) this.info.footers = await footerFollows(src, header.sectionId);
+      if (this.info.footers) yield await readFooter(src, header.sectionId, path);
+    } catch (e) {
+      throw e instanceof VmstateError ? e.within(path) : e;
+    }
+  }
+}
+
+/** Convenience: `for await (const r of decode(input))`. */
+export function decode(input: ByteInput, options?: DecodeOptions): AsyncGenerator<StreamRecord> {
+  return new StreamDecoder(input, options).records();
+}

@@ -1,0 +1,139 @@
+import type { StreamInfo } from "./decoder.js";
+import type { StreamRecord } from "./records.js";
+
+/** Page counts of one RAM block, by how the pages travelled. */
+export interface RamBlockSummary {
+  name: string;
+  /** Used length in bytes, from the MEM_SIZE block list. */
+  size: number;
+  pages: { zero: number; normal: number; compressed: number; xbzrle: number };
+}
+
+/** One section as it appears on the wire: header to footer. */
+export interface SectionSummary {
+  type: "START" | "PART" | "END" | "FULL";
+  offset: number;
+  size: number;
+  sectionId: number;
+  name: string;
+  instanceId: number;
+  version: number;
+  /** FULL sections: how the payload's end was found; "opaque" when it could not be. */
+  delimitedBy?: string;
+}
+
+export interface StreamSummary {
+  machine: string | null;
+  pageSize: number | null;
+  pageSizeSource: string | null;
+  features: {
+    configuration: boolean;
+    footers: boolean | null;
+    vmdesc: boolean | null;
+    capabilities: string[];
+    commands: string[];
+    /** Top-level keys of the vmdesc JSON (`configuration` appears from QEMU 8.2). */
+    vmdescKeys: string[];
+  };
+  ram: RamBlockSummary[];
+  sections: SectionSummary[];
+  devices: number;
+  /** Total bytes decoded. */
+  bytes: number;
+}
+
+/**
+ * Builds the `summary` view of a stream from its records, one record at a time, so that a
+ * damaged stream still yields everything decoded before the damage.
+ */
+export class SummaryCollector {
+  private readonly blocks = new Map<string, RamBlockSummary>();
+  private readonly sections: SectionSummary[] = [];
+  private readonly commands: string[] = [];
+  private vmdescKeys: string[] = [];
+  private open: SectionSummary | undefined;
+  private devices = 0;
+  private bytes = 0;
+
+  add(rec: StreamRecord): void {
+    this.bytes = rec.end;
+    switch (rec.kind) {
+      case "section":
+        this.open = {
+          type: rec.type.toUpperCase() as SectionSummary["type"],
+          offset: rec.start,
+          size: rec.end - rec.start,
+          sectionId: rec.sectionId,
+          name: rec.idstr,
+          instanceId: rec.instanceId,
+          version: rec.version,
+        };
+        this.sections.push(this.open);
+        break;
+      case "ram":
+        this.extend(rec.end);
+        this.countRam(rec);
+        break;
+      case "device":
+        this.devices++;
+        this.extend(rec.end);
+        if (this.open) this.open.delimitedBy = rec.delimitedBy;
+        break;
+      case "opaque":
+        this.extend(rec.end);
+        if (this.open) this.open.delimitedBy = "opaque";
+        break;
+      case "footer":
+        this.extend(rec.end);
+        this.open = undefined;
+        break;
+      case "command":
+        this.commands.push(rec.name);
+        break;
+      case "vmdesc":
+        this.vmdescKeys = Object.keys(rec.doc);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private extend(end: number): void {
+    if (this.open) this.open.size = end - this.open.offset;
+  }
+
+  private countRam(rec: Extract<StreamRecord, { kind: "ram" }>): void {
+    if (rec.type === "mem_size") {
+      for (const b of rec.blocks ?? []) {
+        this.blocks.set(b.idstr, { name: b.idstr, size: Number(b.usedLength), pages: { zero: 0, normal: 0, compressed: 0, xbzrle: 0 } });
+      }
+      return;
+    }
+    const block = this.blocks.get(rec.block);
+    if (!block) return;
+    if (rec.type === "zero") block.pages.zero++;
+    else if (rec.type === "page") block.pages.normal++;
+    else if (rec.type === "compressed") block.pages.compressed++;
+    else if (rec.type === "xbzrle") block.pages.xbzrle++;
+  }
+
+  result(info: StreamInfo): StreamSummary {
+    return {
+      machine: info.machine ?? null,
+      pageSize: info.ram.pageSize ?? null,
+      pageSizeSource: info.ram.pageSizeSource ?? null,
+      features: {
+        configuration: info.configuration,
+        footers: info.footers ?? null,
+        vmdesc: info.vmdesc ?? null,
+        capabilities: info.capabilities,
+        commands: [...new Set(this.commands)],
+        vmdescKeys: this.vmdescKeys,
+      },
+      ram: [...this.blocks.values()],
+      sections: this.sections,
+      devices: this.devices,
+      bytes: this.bytes,
+    };
+  }
+}

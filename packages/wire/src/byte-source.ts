@@ -1,0 +1,272 @@
+import { LimitError, TruncatedError } from "./errors.js";
+
+/** Anything that yields the bytes of a stream in order: a file reader, stdin, a test's array. */
+export type ByteInput = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/**
+ * A pull reader over a chunked byte input with an absolute offset.
+ *
+ * Why pull: a migration stream is a grammar where the next read's size depends on the
+ * previous one (flags, counted strings, lengths), so the decoder asks for exactly what it
+ * needs. `need(n)` is the only asynchronous step; after it, the synchronous readers consume
+ * from the current chunk without awaiting, which keeps the per-record cost of the RAM loop
+ * low. `need` guarantees the n bytes are contiguous in the current chunk: when a read spans a
+ * chunk boundary only those n bytes are copied, never the whole chunk.
+ *
+ * `mark()` / `sliceFromMark()` give the exact original bytes of a record as one view, so an
+ * untouched record can be written back as it came.
+ */
+export class ByteSource {
+  private readonly iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
+  /** Chunks not yet fully released; chunks[0] holds the read position. */
+  private chunks: Uint8Array[] = [];
+  /** Read position inside chunks[0]. */
+  private pos = 0;
+  /** Bytes buffered from the read position to the end of the last chunk. */
+  private buffered = 0;
+  private ended = false;
+  /** Absolute offset of chunks[0][0]. */
+  private chunkBase = 0;
+  private markOffset = -1;
+  /** Bytes retained before the read position for an open mark (their chunks). */
+  private retained: Uint8Array[] = [];
+
+  /** `startOffset`: the absolute offset of the input's first byte (for a slice of a stream). */
+  constructor(input: ByteInput, startOffset = 0) {
+    this.chunkBase = startOffset;
+    this.iterator =
+      Symbol.asyncIterator in input
+        ? (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+        : (input as Iterable<Uint8Array>)[Symbol.iterator]();
+  }
+
+  /** Absolute offset of the next unread byte. */
+  get offset(): number {
+    return this.chunkBase + this.pos;
+  }
+
+  /** Bytes that can be read synchronously now. */
+  get available(): number {
+    return this.buffered;
+  }
+
+  /** Pull one more chunk; false at the end of the input. */
+  private async pull(): Promise<boolean> {
+    if (this.ended) return false;
+    for (;;) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.ended = true;
+        return false;
+      }
+      const chunk = next.value;
+      if (chunk.length === 0) continue;
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      return true;
+    }
+  }
+
+  /**
+   * Make n bytes readable synchronously and contiguous in the current chunk.
+   * @throws TruncatedError when the input ends first; `what` names the thing being read.
+   */
+  async need(n: number, what = "data"): Promise<void> {
+    if (this.contiguous() >= n) return;
+    while (this.buffered < n) {
+      if (!(await this.pull())) {
+        throw new TruncatedError(`input ends inside ${what}: needed ${n} bytes, ${this.buffered} left`, {
+          offset: this.offset,
+        });
+      }
+    }
+    this.gather(n);
+  }
+
+  /** True when no byte is left (waits for the input to say so). */
+  async atEnd(): Promise<boolean> {
+    if (this.buffered > 0) return false;
+    return !(await this.pull());
+  }
+
+  /** Bytes readable in the current chunk without crossing into the next. */
+  private contiguous(): number {
+    const first = this.chunks[0];
+    return first === undefined ? 0 : first.length - this.pos;
+  }
+
+  /**
+   * Copy the next n bytes, spread over several chunks, into one new current chunk. Only the
+   * n bytes are copied; the rest of the last chunk they come from stays where it is.
+   */
+  private gather(n: number): void {
+    const first = this.chunks[0]!;
+    // The already-read prefix of the current chunk may belong to an open mark.
+    if (this.markOffset >= 0 && this.pos > 0) this.retained.push(first.subarray(0, this.pos));
+    this.chunkBase += this.pos;
+    const joined = new Uint8Array(n);
+    let filled = 0;
+    let p = this.pos;
+    while (filled < n) {
+      const chunk = this.chunks[0]!;
+      const take = Math.min(chunk.length - p, n - filled);
+      joined.set(chunk.subarray(p, p + take), filled);
+      filled += take;
+      p += take;
+      if (p === chunk.length) {
+        this.chunks.shift();
+        p = 0;
+      } else {
+        this.chunks[0] = chunk.subarray(p);
+        break;
+      }
+    }
+    this.chunks.unshift(joined);
+    this.pos = 0;
+  }
+
+  private dropFirst(): void {
+    const chunk = this.chunks.shift()!;
+    if (this.markOffset >= 0) this.retained.push(chunk);
+    this.chunkBase += chunk.length;
+    this.pos = 0;
+  }
+
+  private advance(n: number): void {
+    if (n === 0) return;
+    this.pos += n;
+    this.buffered -= n;
+    if (this.pos === this.chunks[0]!.length) this.dropFirst();
+  }
+
+  private current(n: number): Uint8Array {
+    if (this.contiguous() < n) {
+      throw new RangeError(`ByteSource: ${n} bytes read without need() (${this.contiguous()} contiguous)`);
+    }
+    return this.chunks[0]!;
+  }
+
+  /** Byte at distance k from the read position (needs k+1 bytes). */
+  peekU8(k = 0): number {
+    return this.current(k + 1)[this.pos + k]!;
+  }
+
+  u8(): number {
+    const v = this.current(1)[this.pos]!;
+    this.advance(1);
+    return v;
+  }
+
+  be16(): number {
+    const c = this.current(2);
+    const p = this.pos;
+    const v = (c[p]! << 8) | c[p + 1]!;
+    this.advance(2);
+    return v;
+  }
+
+  be32(): number {
+    const c = this.current(4);
+    const p = this.pos;
+    const v = ((c[p]! << 24) >>> 0) + ((c[p + 1]! << 16) | (c[p + 2]! << 8) | c[p + 3]!);
+    this.advance(4);
+    return v;
+  }
+
+  /** Signed big-endian 32-bit. */
+  sbe32(): number {
+    return this.be32() | 0;
+  }
+
+  be64(): bigint {
+    const hi = this.be32();
+    const lo = this.be32();
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /**
+   * be64 split into two numbers: the RAM loop reads a word per page and BigInt would cost
+   * an allocation each time.
+   */
+  be64Parts(): { hi: number; lo: number } {
+    const hi = this.be32();
+    const lo = this.be32();
+    return { hi, lo };
+  }
+
+  /** The next n bytes as a view (valid until the chunk is released by the next mark). */
+  bytes(n: number): Uint8Array {
+    const c = this.current(n);
+    const v = c.subarray(this.pos, this.pos + n);
+    this.advance(n);
+    return v;
+  }
+
+  /** Skip n bytes that are already buffered contiguously. */
+  skip(n: number): void {
+    this.current(n);
+    this.advance(n);
+  }
+
+  /** Start recording a record's bytes; releases every chunk before the read position. */
+  mark(): void {
+    this.retained = [];
+    this.markOffset = this.offset;
+  }
+
+  /**
+   * The bytes from the last mark to the read position as one view (a copy only when the
+   * record spans chunks). Ends the mark.
+   */
+  sliceFromMark(): Uint8Array {
+    const start = this.markOffset;
+    const end = this.offset;
+    this.markOffset = -1;
+    const length = end - start;
+    const retained = this.retained;
+    this.retained = [];
+    if (retained.length === 0) {
+      const first = this.chunks[0];
+      if (first === undefined) return new Uint8Array(0);
+      return first.subarray(this.pos - length, this.pos);
+    }
+    // Record spans chunks: chunk boundaries are known from the retained list.
+    const out = new Uint8Array(length);
+    let filled = 0;
+    let base = this.chunkBase;
+    for (const c of retained) base -= c.length;
+    for (const c of retained) {
+      const from = Math.max(0, start - base);
+      const piece = c.subarray(from);
+      out.set(piece, filled);
+      filled += piece.length;
+      base += c.length;
+    }
+    if (filled < length) out.set(this.chunks[0]!.subarray(0, this.pos), filled);
+    return out;
+  }
+
+  /**
+   * Read everything left into one buffer, refusing more than `limit` bytes.
+   * Used for the device tail, whose layout is known only from the vmdesc at its end.
+   */
+  async readRest(limit: number, what: string): Promise<Uint8Array> {
+    this.markOffset = -1;
+    this.retained = [];
+    while (await this.pull()) {
+      if (this.buffered > limit) {
+        throw new LimitError(`${what} is larger than the ${limit}-byte limit`, { offset: this.offset });
+      }
+    }
+    const out = new Uint8Array(this.buffered);
+    let filled = 0;
+    while (this.buffered > 0) {
+      const chunk = this.chunks[0]!;
+      const piece = chunk.subarray(this.pos);
+      out.set(piece, filled);
+      filled += piece.length;
+      this.advance(piece.length);
+    }
+    return out;
+  }
+}

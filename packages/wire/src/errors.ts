@@ -1,0 +1,91 @@
+/**
+ * The one error hierarchy of vmstate. Every failure a stream can cause carries a stable
+ * `code`, the absolute byte `offset` in the input where it was noticed, and a `path` that
+ * names the place in the stream (`cpu (1) / cpreg_vmstate_indexes[17]`), so that a CLI can
+ * print one line that a person can act on.
+ */
+export type VmstateErrorCode =
+  | "TRUNCATED"
+  | "BAD_MAGIC"
+  | "BAD_VERSION"
+  | "MALFORMED"
+  | "BAD_FOOTER"
+  | "UNKNOWN_SECTION"
+  | "UNSUPPORTED"
+  | "LIMIT"
+  | "VMDESC"
+  | "USAGE"
+  | "NOT_APPLICABLE"
+  | "STRICT";
+
+export interface VmstateErrorOptions {
+  /** Absolute byte offset in the input where the problem was found. */
+  offset?: number;
+  /** Where in the stream: section, field, element. */
+  path?: string;
+  cause?: unknown;
+}
+
+/** Base class: anything the libraries throw on account of their input. */
+export class VmstateError extends Error {
+  readonly code: VmstateErrorCode;
+  readonly offset: number | undefined;
+  path: string | undefined;
+  /** The message without the location suffix, for reports that print location apart. */
+  readonly detail: string;
+
+  constructor(code: VmstateErrorCode, detail: string, options: VmstateErrorOptions = {}) {
+    super(formatMessage(detail, options), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.offset = options.offset;
+    this.path = options.path;
+    this.detail = detail;
+  }
+
+  /**
+   * Adds the place in the stream when the code that noticed the problem did not know it
+   * (a byte reader runs out of input without knowing which section it was reading).
+   */
+  within(path: string): this {
+    if (this.path === undefined) {
+      this.path = path;
+      this.message = formatMessage(this.detail, { offset: this.offset, path });
+    }
+    return this;
+  }
+}
+
+/** The input ended inside a record. */
+export class TruncatedError extends VmstateError {
+  constructor(detail: string, options: VmstateErrorOptions = {}) {
+    super("TRUNCATED", detail, options);
+  }
+}
+
+/** The bytes contradict the format (bad magic, unknown type byte, wrong footer, ...). */
+export class MalformedError extends VmstateError {
+  constructor(code: VmstateErrorCode, detail: string, options: VmstateErrorOptions = {}) {
+    super(code, detail, options);
+  }
+}
+
+/** The stream uses a feature we recognise but cannot handle for this operation. */
+export class UnsupportedError extends VmstateError {
+  constructor(detail: string, options: VmstateErrorOptions = {}) {
+    super("UNSUPPORTED", detail, options);
+  }
+}
+
+/** A length or size read from the wire is beyond what we agree to buffer. */
+export class LimitError extends VmstateError {
+  constructor(detail: string, options: VmstateErrorOptions = {}) {
+    super("LIMIT", detail, options);
+  }
+}
+
+function formatMessage(detail: string, { offset, path }: VmstateErrorOptions): string {
+  const where = path === undefined ? "" : ` in ${path}`;
+  const at = offset === undefined ? "" : ` at offset 0x${offset.toString(16)} (${offset})`;
+  return `${detail}${where}${at}`;
+}

@@ -1,0 +1,14 @@
+export {
+  VmstateError,
+  TruncatedError,
+  MalformedError,
+  UnsupportedError,
+  LimitError,
+  type VmstateErrorCode,
+  type VmstateErrorOptions,
+} from "./errors.js";
+export { ByteSource, type ByteInput } from "./byte-source.js";
+export { ByteWriter, readBe32, readBe64, writeBe32, writeBe64, hex64 } from "./byte-writer.js";
+export { type ByteSink, MemorySink, FdSink } from "./sink.js";
+export { readFd } from "./fd-input.js";
+export { fdIoFrom, type FdIo, type CallbackFs } from "./fd-io.js";
