@@ -1,1 +1,11 @@
 export { rewriteStream, type RecordTransform, type RewriteOptions, type RewriteResult } from "./pipeline.js";
+export { CpregTransform, type CpregEditor } from "./cpreg-transform.js";
+export { spliceCpregs } from "./cpreg-splice.js";
+export {
+  HideSetTransform,
+  type HideSetRequest,
+  type RewriteReport,
+  type ReportedChange,
+  type ReportedAbsent,
+  type ReportedWarning,
+} from "./hide-set.js";

@@ -1,66 +1,89 @@
 import type { Argv } from "yargs";
-import { rewriteStream } from "@vmstate/rewrite";
+import type { ByteSink } from "@vmstate/wire";
+import { HideSetTransform, rewriteStream, type RecordTransform } from "@vmstate/rewrite";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { openInput, type CliIo } from "../io.js";
 import { AtomicOutput } from "../atomic-output.js";
 import { Progress } from "../progress.js";
-import { runCli, UsageError } from "../run-cli.js";
-
-interface RewriteArgs {
-  input: string;
-  output: string;
-  maxTail: number;
-}
+import { runCli } from "../run-cli.js";
+import { parseRequest, type RewriteArgs } from "./request.js";
+import { reportLines } from "./report-lines.js";
 
 const DESCRIPTION = [
-  'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files.',
-  "With no change requested it decodes and validates every record and copies the stream exactly: byte for byte, in constant memory.",
+  'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files. RAM streams through in constant memory; only the device state at the end is held, edited and written.',
+  "With no change requested it validates every record and copies the stream byte for byte.",
+  "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2. One line per change goes to stderr.",
 ].join("\n\n");
 
 /** `vmstate-rewrite`: returns the exit code (the bin shim sets it). */
 export function main(argv: string[], io: CliIo): Promise<ExitCode> {
   return runCli("vmstate-rewrite", argv, io, (y, run) =>
-    y
-      .usage(`$0 [options] < IN > OUT\n\n${DESCRIPTION}`)
-      .command(
-        "$0",
-        false,
-        (c: Argv) =>
-          c
-            .option("input", { alias: "i", type: "string", default: "-", describe: "input stream file ('-' for stdin)" })
-            .option("output", {
-              alias: "o",
-              type: "string",
-              default: "-",
-              describe: "output file ('-' for stdout); written aside and renamed, so a bad input leaves no partial file",
-            })
-            .option("max-tail", {
-              type: "number",
-              default: 64,
-              describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc",
-            })
-            .example("$0 < saved.mig > copy.mig", "validate and copy a stream")
-            .example("$0 -i saved.mig -o copy.mig", "the same, between files"),
-        (args) => run(() => rewrite(args as unknown as RewriteArgs, io)),
-      ),
+    y.usage(`$0 [options] < IN > OUT\n\n${DESCRIPTION}`).command(
+      "$0",
+      false,
+      (c: Argv) =>
+        c
+          .option("input", { alias: "i", type: "string", default: "-", describe: "input stream file ('-' for stdin)" })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            default: "-",
+            describe: "output file ('-' for stdout); written aside, fsynced and renamed, so a bad input leaves no partial file",
+          })
+          .option("in-place", { type: "boolean", default: false, describe: "rewrite the -i file itself (write aside, fsync, rename; the original is untouched on any error)" })
+          .option("hide", { type: "string", array: true, default: [], describe: "register id(s) to remove from every vCPU; repeatable, comma lists allowed" })
+          .option("hide-from", { type: "string", describe: "file with register ids to hide, one per line ('#' comments)" })
+          .option("set", { type: "string", array: true, default: [], describe: "ID=VALUE: replace the value of a register that is present; repeatable" })
+          .option("strict", { type: "boolean", default: false, describe: "refuse (exit 4, write no device state) when a hidden register is non-zero or a requested id is absent" })
+          .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
+          .option("report-json", { type: "string", describe: "also write the report (changes, absent ids, warnings) as JSON to this file" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines on stderr (errors still go there)" })
+          .option("max-tail", { type: "number", default: 64, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
+          .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.16 host load on an older one")
+          .example("$0 -i vm.mig --in-place --hide VENDOR_HYP_BMAP_2 --strict", "fix a saved file, only if the register is 0")
+          .example("$0 --dry-run -i vm.mig --hide-from hidden.txt", "show what would change")
+          .example("$0 < saved.mig > copy.mig", "validate and copy a stream"),
+      (args) => run(() => rewrite(args as unknown as RewriteArgs, io)),
+    ),
   );
 }
 
 async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
-  if (!(args.maxTail > 0)) throw new UsageError("--max-tail must be a positive number of MiB");
+  const request = parseRequest(args, io);
+  const hideSet = request.changes ? new HideSetTransform(request.hideSet) : undefined;
+  const transforms: RecordTransform[] = hideSet ? [hideSet] : [];
   const input = openInput(args.input, io);
-  const out = args.output === "-" ? undefined : new AtomicOutput(args.output, io);
+  const target = args.inPlace ? args.input : args.output;
+  const out = args.dryRun || target === "-" ? undefined : new AtomicOutput(target, io);
+  const sink: ByteSink = args.dryRun ? DISCARD : (out?.sink ?? io.stdout);
   const progress = new Progress(io, input.size, "vmstate-rewrite");
+  let completed = false;
   try {
-    await rewriteStream(input.bytes, out ? out.sink : io.stdout, {
-      decode: { maxTailBytes: args.maxTail * 1048576 },
-      onProgress: (o) => progress.update(o),
-    });
+    try {
+      await rewriteStream(input.bytes, sink, {
+        transforms,
+        decode: { maxTailBytes: args.maxTail * 1048576 },
+        onProgress: (o) => progress.update(o),
+      });
+      completed = true;
+    } finally {
+      progress.done();
+      // The report says what was found even when the rewrite was refused.
+      if (hideSet) emitReport(hideSet, args, completed, io);
+    }
     if (out) await out.commit();
     return EXIT.OK;
   } finally {
-    progress.done();
     out?.abandon();
     input.close();
   }
 }
+
+function emitReport(hideSet: HideSetTransform, args: RewriteArgs, completed: boolean, io: CliIo): void {
+  if (!args.quiet) for (const line of reportLines(hideSet.report, args.dryRun, completed)) io.stderr(`vmstate-rewrite: ${line}\n`);
+  if (args.reportJson) io.fs.writeFileSync(args.reportJson, JSON.stringify(hideSet.report, null, 2) + "\n");
+}
+
+/** --dry-run writes nowhere. */
+const DISCARD: ByteSink = { write: () => {}, end: async () => {} };
+

@@ -1,0 +1,5 @@
+/**
+ * `@vmstate/inspect`: forensic views of a migration stream (what is in it, what differs,
+ * why a destination would refuse it), as data; the CLI only formats them.
+ */
+export {};

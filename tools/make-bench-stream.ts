@@ -1,0 +1,90 @@
+/**
+ * Writes a large, realistic migration stream for benchmarks: bench/out/large.mig (gitignored).
+ *
+ *   npx tsx tools/make-bench-stream.ts              # 1 GiB guest, ~300 MiB random data
+ *   npx tsx tools/make-bench-stream.ts --scale 4    # 4 GiB guest, ~1.2 GiB random -> large-x4.mig
+ *   npx tsx tools/make-bench-stream.ts --out FILE
+ *
+ * Why random data: it does not compress and makes QEMU send real PAGE records (4 KiB each), so
+ * a decoder's per-byte cost shows; zero pages alone would only measure record overhead. The
+ * data is a deterministic AES-CTR keystream (fast, same bytes every run) put into guest RAM
+ * with the generic loader at 0x48000000: a loader at 0x40000000 would overlap the DTB ROM
+ * (`Some ROM regions are overlapping`). The VM is captured paused, like the samples.
+ * A JSON file next to the stream records the arguments needed to load it back.
+ */
+import { createCipheriv } from "node:crypto";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { qemuVersion, repoRoot, requireQemu } from "./qemu/binaries.js";
+import { captureStream } from "./qemu/capture.js";
+
+const argv = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const scale = Number(opt("--scale") ?? "1");
+if (!Number.isInteger(scale) || scale < 1 || scale > 8) throw new Error("--scale must be an integer 1..8");
+const out = opt("--out") ?? join(repoRoot, "bench", "out", scale === 1 ? "large.mig" : `large-x${scale}.mig`);
+
+const MiB = 1024 * 1024;
+const guestMiB = 1024 * scale;
+const randomBytes = 300 * MiB * scale;
+const LOAD_ADDR = 0x48000000;
+
+/** Writes `size` bytes of AES-128-CTR keystream (fixed key/iv: deterministic) to `file`. */
+async function writeRandom(file: string, size: number): Promise<void> {
+  const cipher = createCipheriv("aes-128-ctr", Buffer.alloc(16, 0x5a), Buffer.alloc(16, 0));
+  const ws = createWriteStream(file);
+  const zeros = Buffer.alloc(4 * MiB);
+  for (let left = size; left > 0; left -= zeros.length) {
+    const chunk = cipher.update(left >= zeros.length ? zeros : zeros.subarray(0, left));
+    if (!ws.write(chunk)) await once(ws, "drain");
+  }
+  ws.end();
+  await once(ws, "finish");
+}
+
+async function main(): Promise<void> {
+  const binary = requireQemu("aarch64");
+  const work = mkdtempSync(join(tmpdir(), "vmstate-bench-"));
+  try {
+    const rand = join(work, "rand.bin");
+    console.log(`writing ${randomBytes / MiB} MiB of random data`);
+    await writeRandom(rand, randomBytes);
+    const args = ["-M", "virt", "-cpu", "cortex-a57", "-m", String(guestMiB), "-nodefaults"];
+    mkdirSync(dirname(out), { recursive: true });
+    console.log(`capturing ${guestMiB} MiB guest with ${qemuVersion(binary)}`);
+    const t0 = Date.now();
+    const r = await captureStream({
+      binary,
+      args: [...args, "-device", `loader,file=${rand},addr=0x${LOAD_ADDR.toString(16)}`],
+      runMs: 100,
+      file: out,
+      timeoutMs: 30 * 60_000,
+    });
+    const size = statSync(out).size;
+    writeFileSync(
+      out.replace(/\.mig$/, "") + ".json",
+      JSON.stringify(
+        {
+          file: out,
+          bytes: size,
+          qemu: { kind: "aarch64", version: r.version },
+          args,
+          randomData: { bytes: randomBytes, guestAddress: `0x${LOAD_ADDR.toString(16)}`, generator: "aes-128-ctr keystream, key 16x0x5a, iv 0" },
+          migrateStats: { normalPages: r.final.ram?.normal ?? 0, zeroPages: r.final.ram?.duplicate ?? 0 },
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    console.log(`${out}: ${size} bytes (${(size / MiB).toFixed(1)} MiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
