@@ -26,8 +26,9 @@
  * script reads, both print the same text.
  *
  * Output: one `<sample>.json` per sample the script reads (its stdout, verbatim), and
- * `index.json` naming the script's SHA-256 and, for each sample it cannot read, the exception
- * it raised. The tests compare against the former and check the latter covers every sample.
+ * `index.json` naming the script's SHA-256, each sample's SHA-256 (golden data describe one
+ * capture: re-run this tool whenever samples are re-captured; the test says so when they
+ * differ) and, for each sample the script cannot read, the exception it raised.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -90,6 +91,8 @@ export function patchScript(source: string): string {
 
 interface Index {
   script: { source: string; sha256: string; patched: string };
+  /** Sample file → SHA-256 of the sample the golden data were made from. */
+  samples: Record<string, string>;
   golden: string[];
   unreadable: Record<string, string>;
 }
@@ -118,10 +121,12 @@ function main(argv: string[]): void {
       sha256: createHash("sha256").update(source).digest("hex"),
       patched: createHash("sha256").update(readFileSync(patched)).digest("hex"),
     },
+    samples: {},
     golden: [],
     unreadable: {},
   };
   for (const name of readdirSync(samples).filter((f) => f.endsWith(".mig")).sort()) {
+    index.samples[name] = createHash("sha256").update(readFileSync(join(samples, name))).digest("hex");
     try {
       const text = execFileSync("python3", [patched, "-f", join(samples, name), "-d", "state"], {
         encoding: "utf8",

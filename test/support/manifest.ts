@@ -12,6 +12,7 @@ export interface SampleEntry {
   args: string[];
   destination: { extraArgs: string[]; capabilities: Record<string, boolean>; parameters: Record<string, unknown> };
   flags: { vmdesc: boolean; footers: boolean; configuration: boolean; pageSize: number; arch: string; vcpus: number; machine: string | null };
+  ramBlocks: { name: string; bytes: number }[];
 }
 
 export function manifest(): SampleEntry[] {

@@ -1,5 +1,5 @@
 /**
- * Where the QEMU binaries are, and whether tests may run without them.
+ * Where the QEMU binaries are.
  *
  * Two QEMU versions matter: Debian bookworm's 7.2 (installed system-wide, on PATH) and a newer
  * 10.x unpacked beside it by `tools/fetch-newer-qemu.sh` into `.cache/qemu-newer`. The newer
@@ -11,7 +11,7 @@
  *   against bookworm libraries that 7.2's dependencies already pull in (checked with ldd), but
  *   the fetch script unpacks any missing ones there.
  *
- * In CI (`VMSTATE_REQUIRE_QEMU=1`) a missing binary is an error, never a silent skip.
+ * A test that needs a missing binary fails with the reason (`requireQemu`), never skips.
  */
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
@@ -137,24 +137,6 @@ export function qemuAvailability(kind: QemuKind): Availability {
 export function allQemuAvailability(): Record<QemuKind, Availability> {
   const kinds: QemuKind[] = ["aarch64", "arm", "x86_64", "newer-aarch64", "newer-arm"];
   return Object.fromEntries(kinds.map((k) => [k, qemuAvailability(k)])) as Record<QemuKind, Availability>;
-}
-
-/** True when `VMSTATE_REQUIRE_QEMU=1`: CI sets it so QEMU tests can never silently skip. */
-export function qemuRequired(): boolean {
-  return process.env.VMSTATE_REQUIRE_QEMU === "1";
-}
-
-/**
- * Like {@link qemuAvailability}, but when `VMSTATE_REQUIRE_QEMU=1` a missing flavour throws
- * instead of being reported unavailable. Use it to decide whether to skip a test.
- * @throws Error naming the missing binary and how to get it, only when QEMU is required.
- */
-export function checkQemu(kind: QemuKind): Availability {
-  const a = qemuAvailability(kind);
-  if (!a.available && qemuRequired()) {
-    throw new Error(`VMSTATE_REQUIRE_QEMU=1 but ${a.reason}`);
-  }
-  return a;
 }
 
 /** Returns the binary or throws (with the reason) — for tools that cannot do without it. */

@@ -13,6 +13,8 @@ export const EXIT = {
   IO: 3,
   /** The change was refused: --strict found a problem, or the stream has nothing the change applies to. */
   REFUSED: 4,
+  /** `vmstate-inspect diff --exit-code`: the streams differ (like `git diff --exit-code`). */
+  DIFFERENT: 5,
   /** A bug in vmstate: please report it with the input. */
   INTERNAL: 70,
 } as const;
@@ -26,5 +28,6 @@ export const EXIT_CODES_HELP = [
   "  2   usage error",
   "  3   a file could not be read or written",
   "  4   refused: --strict check failed, or nothing in the stream to apply the change to",
+  "  5   differences found (vmstate-inspect diff --exit-code)",
   "  70  internal error (a bug: please report it)",
 ].join("\n");

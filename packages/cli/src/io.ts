@@ -1,8 +1,9 @@
 import * as nodeFs from "node:fs";
-import { FdSink, fdIoFrom, readFd, type ByteInput, type ByteSink, type CallbackFs } from "@vmstate/wire";
+import { FdReader, FdSink, fdIoFrom, type ByteInput, type ByteSink, type SyncFs } from "@vmstate/wire";
+import type { RamFs } from "@vmstate/inspect";
 
 /** The file-system calls the CLIs make; node:fs and memfs both provide them. */
-export interface CliFs extends CallbackFs {
+export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
   openSync(path: string, flags: string, mode?: number): number;
   closeSync(fd: number): void;
   fstatSync(fd: number): { size: number; isFile(): boolean };
@@ -33,8 +34,13 @@ export interface CliIo {
 /** The real process: fd 0/1/2 and node:fs. */
 export function nodeIo(): CliIo {
   const stdout = new FdSink(1);
+  // `vmstate-inspect … | head` closes the pipe early: that ends the output, not in a crash.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   return {
-    stdin: () => readFd(0),
+    stdin: () => new FdReader(0),
     stdout,
     stderr: (text) => void process.stderr.write(text),
     print: (text) => void process.stdout.write(text),
@@ -51,14 +57,17 @@ export interface OpenedInput {
   close: () => void;
 }
 
-/** Opens a path, or standard input for "-". */
+/**
+ * Opens a path, or standard input for "-". yargs-parser hands a lone "-" argument to a string
+ * option or positional as "", which can never name a file, so "" means standard input too.
+ */
 export function openInput(path: string, io: CliIo): OpenedInput {
-  if (path === "-") return { name: "<stdin>", bytes: io.stdin(), size: undefined, close: () => {} };
+  if (path === "-" || path === "") return { name: "<stdin>", bytes: io.stdin(), size: undefined, close: () => {} };
   const fd = io.fs.openSync(path, "r");
   const st = io.fs.fstatSync(fd);
   return {
     name: path,
-    bytes: readFd(fd, fdIoFrom(io.fs)),
+    bytes: new FdReader(fd, fdIoFrom(io.fs)),
     size: st.isFile() ? st.size : undefined,
     close: () => io.fs.closeSync(fd),
   };

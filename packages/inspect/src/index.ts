@@ -2,4 +2,38 @@
  * `@vmstate/inspect`: forensic views of a migration stream (what is in it, what differs,
  * why a destination would refuse it), as data; the CLI only formats them.
  */
-export {};
+export { readStreamState, sectionKey, armCpus } from "./stream-state.js";
+export type { StreamState, DeviceState, SectionEntry, RamBlockState } from "./stream-state.js";
+export { LayoutCollector } from "./sections.js";
+export type { LayoutEntry, StreamLayout } from "./sections.js";
+export { cpuRegisterLists, guessAccelerator, noArmCpuError } from "./cpregs.js";
+export type { CpuRegisterList, CpregEntry, Accelerator } from "./cpregs.js";
+export { compareRegisterSets } from "./cpreg-compare.js";
+export type { RegisterSet, RegisterSetComparison, NamedRegister, NamedChange } from "./cpreg-compare.js";
+export { pairFields } from "./field-pairs.js";
+export type { FieldPairing, LeafPair, ShapeMismatch } from "./field-pairs.js";
+export { leafDifferences, formatElement } from "./field-diff.js";
+export type { FieldDifference } from "./field-diff.js";
+export { diffStreams, diffDevice } from "./diff.js";
+export type { StreamDiff, DeviceDiff, CpregDiff } from "./diff.js";
+export { headerDifferences, ramBlockDifferences } from "./header-diff.js";
+export type { HeaderDifference, RamBlockDifference } from "./header-diff.js";
+export { explainLoad } from "./explain.js";
+export type { Destination, Explanation } from "./explain.js";
+export { proposeFix, fixedName, FIXABLE_KINDS } from "./rewrite-fix.js";
+export type { RewriteFix } from "./rewrite-fix.js";
+export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSeverity } from "./load-problems.js";
+export { checkCpregs, isConstantOnTcg } from "./cpreg-checks.js";
+export type { CpuCheck } from "./cpreg-checks.js";
+export { AnalyzeMigrationCollector, type AnalyzeOmission } from "./analyze-migration.js";
+export { analyzeVmsd, formatLeaf, formatInt, hexBytes } from "./analyze-values.js";
+export { pythonJson, pythonQuote, gatherField, type PyValue, type PyDict } from "./python-json.js";
+export { dumpSection, leafValue } from "./field-dump.js";
+export type { DumpSection, DumpField, DumpVmsd, DumpSubsection, DumpValue } from "./field-dump.js";
+export { applyXbzrle, encodeXbzrle, readUleb128Small, XbzrleError } from "./xbzrle.js";
+export { RamExtractor, inflatePage, type PageTarget, type ExtractedBlock, type RamExtractOptions } from "./ram-extract.js";
+export { BlockFiles, type RamFs, type BlockFile } from "./ram-files.js";
+export { safeBlockFileName, BlockFileNames } from "./ram-files.js";
+export { verifyStream, type VerifyReport, type VerifyCounts, type VerifyOptions } from "./verify.js";
+export { ProblemList, MAX_PROBLEMS, type Problem, type ProblemCode } from "./problems.js";
+export { ChunkRecorder } from "./chunk-recorder.js";

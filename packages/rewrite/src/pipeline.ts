@@ -17,7 +17,7 @@ export interface RecordTransform {
 export interface RewriteOptions {
   transforms?: RecordTransform[];
   decode?: DecodeOptions;
-  /** Called now and then with the input offset reached (for a progress bar). */
+  /** Called as input passes through, with the offset reached (for a progress bar). */
   onProgress?: (offset: number) => void;
 }
 
@@ -27,35 +27,35 @@ export interface RewriteResult {
   bytesOut: number;
 }
 
-/** How many records pass between progress callbacks: often enough to look live, rarely enough to cost nothing. */
-const PROGRESS_EVERY = 4096;
-
 /**
- * decode → transforms → encode. RAM records stream through as they are decoded (a live
- * migration keeps flowing); memory is bounded by the decoder's device-tail buffer. The
- * device tail (first FULL section to the end) is already in memory, so its records are held
- * until the transforms' `finish` has accepted the result: a refused rewrite never writes
- * device state, and QEMU will not load what was written. With no transforms the output is
- * the input, byte for byte, after every record has been validated.
+ * decode → transforms → encode. Everything before the device tail (header, configuration,
+ * RAM) is decoded and checked, and written out as the very input chunks it came in, at the
+ * speed of `cat` and in constant memory; transforms may look at those records but not
+ * change them. The device tail (first FULL section to the end) is in memory anyway, so its
+ * records are held until the transforms' `finish` has accepted the result: a refused
+ * rewrite never writes device state, and QEMU will not load what was written. With no
+ * transforms the output is the input, byte for byte.
  */
 export async function rewriteStream(input: ByteInput, sink: ByteSink, options: RewriteOptions = {}): Promise<RewriteResult> {
-  const decoder = new StreamDecoder(input, options.decode);
+  let bytesOut = 0;
+  const passThrough = (bytes: Uint8Array) => {
+    bytesOut += bytes.length;
+    options.onProgress?.(bytesOut);
+    return sink.write(bytes);
+  };
+  const decoder = new StreamDecoder(input, { ...options.decode, passThrough, ramRecords: false });
   const encoder = new StreamEncoder(sink);
   const transforms = options.transforms ?? [];
   const held: StreamRecord[] = [];
-  let holding = false;
-  let bytesOut = 0;
-  let count = 0;
+  let inTail = false;
   for await (const original of decoder.records()) {
     let rec = original;
     for (const t of transforms) rec = t.apply(rec, decoder.info);
-    holding ||= startsTail(rec);
-    if (holding) held.push(rec);
-    else {
-      bytesOut += rec.bytes.length;
-      await encoder.write(rec);
+    inTail ||= startsTail(rec);
+    if (inTail) held.push(rec);
+    else if (rec !== original) {
+      throw new Error(`a transform changed a ${rec.kind} record before the device state; only device state can be rewritten`);
     }
-    if (options.onProgress && ++count % PROGRESS_EVERY === 0) options.onProgress(decoder.offset);
   }
   for (const t of transforms) t.finish(decoder.info);
   for (const rec of held) {

@@ -4,7 +4,7 @@ import { readHeader } from "./header.js";
 import { readConfiguration } from "./configuration.js";
 import { footerFollows, readFooter, readSectionHeader, type SectionInfo } from "./section-header.js";
 import { readCommand } from "./command.js";
-import { newRamState, readRamRecord, type RamState } from "./ram-record.js";
+import { newRamState, readRamRecord, readRamRecordBuffered, RAM_CHECKED, RAM_CHECKED_EOS, type RamState } from "./ram-record.js";
 import { decodeTail } from "./tail.js";
 import type { StreamRecord } from "./records.js";
 
@@ -17,6 +17,14 @@ export interface DecodeOptions {
   maxTailBytes?: number;
   /** Target page size when the stream does not say it (no configuration page-bits). */
   pageSize?: number;
+  /**
+   * Receives every input byte before the device tail, in order, as soon as it is decoded
+   * (the input's own chunks, not copies); awaited before more input is read. A rewrite that
+   * changes only device state writes these straight out instead of re-writing records.
+   */
+  passThrough?: (bytes: Uint8Array) => Promise<void> | void;
+  /** Yield RAM records (default true). Off, they are still decoded and checked. */
+  ramRecords?: boolean;
 }
 
 export const DEFAULT_MAX_TAIL_BYTES = 64 << 20;
@@ -73,6 +81,7 @@ export class StreamDecoder {
 
   async *records(): AsyncGenerator<StreamRecord> {
     const src = this.src;
+    if (this.options.passThrough) src.passConsumedTo(this.options.passThrough);
     yield await readHeader(src);
     await src.need(1, "the first element after the header");
     if (src.peekU8() === QEMU_VM.CONFIGURATION) {
@@ -88,6 +97,7 @@ export class StreamDecoder {
       } else if (type === QEMU_VM.COMMAND) {
         yield await readCommand(src);
       } else if (type === QEMU_VM.SECTION_FULL || type === QEMU_VM.EOF) {
+        await src.stopPassing();
         const base = src.offset;
         const tail = await src.readRest(this.maxTail, "the device state (from the first FULL section to the end)");
         yield* decodeTail(tail, base, this.info);
@@ -129,10 +139,15 @@ export class StreamDecoder {
       throw new MalformedError("MALFORMED", `RAM section version ${header.version}, QEMU only writes 4`, { offset: header.start, path });
     }
     const ram = this.info.ram;
+    const yieldRam = this.options.ramRecords !== false;
     try {
       for (;;) {
-        const rec = await readRamRecord(src, ram, header.sectionId, path);
-        yield rec;
+        // The synchronous attempt first: an await per page would cost more than the page.
+        const quick = readRamRecordBuffered(src, ram, header.sectionId, path, yieldRam);
+        if (quick === RAM_CHECKED) continue;
+        if (quick === RAM_CHECKED_EOS) break;
+        const rec = typeof quick === "object" ? quick : await readRamRecord(src, ram, header.sectionId, path);
+        if (yieldRam) yield rec;
         if (rec.type === "eos") break;
       }
       if (this.info.footers === undefined) this.info.footers = await footerFollows(src, header.sectionId);

@@ -1,8 +1,7 @@
-import { walkSection, walkArmCpu, type DeviceDesc, type WalkResult } from "@vmstate/vmsd";
+import { walkSection, walkArmCpu, ARM_CPU_VERSION, type DeviceDesc, type WalkResult } from "@vmstate/vmsd";
 
-/** The idstr and version of the one device we have a built-in schema for (target/arm/machine.c). */
+/** The idstr of the one device we have a built-in schema for (target/arm/machine.c). */
 export const ARM_CPU_IDSTR = "cpu";
-export const ARM_CPU_VERSION = 22;
 
 /** Walks a FULL section's payload with its vmdesc entry (`payload[0]` is at absolute `base`). */
 export function walkWithVmdesc(desc: DeviceDesc, payload: Uint8Array, base: number, path: string): WalkResult {

@@ -32,23 +32,42 @@ const PAGE_SIZE_CANDIDATES = [4096, 1024, 16384, 65536, 8192, 2048];
 /**
  * Reads one RAM record (migration/ram.c: save_page_header and the ram_load_precopy switch).
  * The grammar is the one QEMU's loader accepts; its error cases get QEMU's reasons.
+ * Most records are read by {@link readRamRecordBuffered} without awaiting anything; this
+ * wrapper only waits for input, reads the block list, and infers an unknown page size.
  */
 export async function readRamRecord(src: ByteSource, state: RamState, sectionId: number, path: string): Promise<RamRecord> {
-  const start = src.offset;
-  await src.need(8, "a RAM record");
-  src.mark();
-  const hi = src.be32();
-  const lo = src.be32();
+  for (;;) {
+    const r = readRamRecordBuffered(src, state, sectionId, path);
+    if (typeof r === "object") return r;
+    if (r === SLOW_PATH) return readSlowRecord(src, state, sectionId, path);
+    await src.need(r, "a RAM record");
+  }
+}
+
+/** Returned by the buffered reader for the records it leaves to the async path. */
+const SLOW_PATH = -1;
+/** Returned instead of a record when none is wanted (`build` false): checked and consumed. */
+export const RAM_CHECKED = -2;
+export const RAM_CHECKED_EOS = -3;
+
+/**
+ * The hot path: parses the record at the read position from the bytes already buffered
+ * contiguously, and consumes it only when it is complete. Returns the record, the number of
+ * contiguous bytes it needs (then nothing was consumed), or SLOW_PATH for MEM_SIZE and for a
+ * page whose size must still be inferred. With `build` false (nobody wants the record: a
+ * rewrite passing RAM through) it allocates nothing and returns RAM_CHECKED(_EOS).
+ */
+export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionId: number, path: string, build = true): RamRecord | number {
+  const have = src.contiguous();
+  if (have < 8) return 8;
+  const hi = src.peekBe32(0);
+  const lo = src.peekBe32(4);
   const flags = lo & RAM_FLAG_MASK;
-  const offset = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
   const continued = (flags & F.CONTINUE) !== 0;
   const kind = flags & ~F.CONTINUE;
   let type: RamRecordType;
-  let block = "";
-  let fill: number | undefined;
-  let payloadStart = -1;
-  let blocks: RamBlockEntry[] | undefined;
-
+  let headerLen = 8;
+  let payloadLen = 0;
   switch (kind) {
     case F.EOS:
       type = "eos";
@@ -57,85 +76,115 @@ export async function readRamRecord(src: ByteSource, state: RamState, sectionId:
       type = "multifd_flush";
       break;
     case F.MEM_SIZE:
-      type = "mem_size";
-      blocks = await readBlockList(src, state, offset, path);
-      break;
+      return SLOW_PATH;
     case F.ZERO:
-      type = "zero";
-      block = await readBlock(src, state, continued, start, offset, path);
-      await src.need(1, "a zero page's fill byte");
-      fill = src.u8();
-      break;
-    case F.PAGE: {
-      type = "page";
-      block = await readBlock(src, state, continued, start, offset, path);
-      const size = state.pageSize ?? (await inferPageSize(src, state));
-      await src.need(size, "a RAM page");
-      payloadStart = src.offset;
-      src.skip(size);
-      break;
-    }
-    case F.XBZRLE: {
-      type = "xbzrle";
-      block = await readBlock(src, state, continued, start, offset, path);
-      await src.need(3, "an XBZRLE header");
-      const enc = src.u8();
-      if (enc !== ENCODING_FLAG_XBZRLE) {
-        throw new MalformedError("MALFORMED", `XBZRLE page with encoding ${enc}, expected 1`, { offset: src.offset - 1, path });
-      }
-      const len = src.be16();
-      const max = state.pageSize ?? 65536;
-      if (len > max) throw new MalformedError("MALFORMED", `XBZRLE length ${len} exceeds the page size ${max}`, { offset: src.offset - 2, path });
-      await src.need(len, "XBZRLE data");
-      payloadStart = src.offset;
-      src.skip(len);
-      break;
-    }
+    case F.PAGE:
+    case F.XBZRLE:
     case F.COMPRESS_PAGE: {
-      type = "compressed";
-      block = await readBlock(src, state, continued, start, offset, path);
-      await src.need(4, "a compressed page length");
-      const len = src.be32();
-      const max = compressBound(state.pageSize ?? 65536);
-      if (len > max) throw new MalformedError("MALFORMED", `compressed page length ${len} exceeds ${max}`, { offset: src.offset - 4, path });
-      await src.need(len, "compressed page data");
-      payloadStart = src.offset;
-      src.skip(len);
+      if (!continued) {
+        if (have < 9) return 9;
+        headerLen += 1 + src.peekU8(8);
+      }
+      if (kind === F.ZERO) {
+        type = "zero";
+        payloadLen = 1;
+      } else if (kind === F.PAGE) {
+        if (state.pageSize === undefined) return SLOW_PATH;
+        type = "page";
+        payloadLen = state.pageSize;
+      } else if (kind === F.XBZRLE) {
+        type = "xbzrle";
+        if (have < headerLen + 3) return headerLen + 3;
+        checkXbzrleHeader(src, headerLen, state, path);
+        headerLen += 3;
+        payloadLen = (src.peekU8(headerLen - 2) << 8) | src.peekU8(headerLen - 1);
+      } else {
+        type = "compressed";
+        if (have < headerLen + 4) return headerLen + 4;
+        const len = src.peekBe32(headerLen);
+        const max = compressBound(state.pageSize ?? 65536);
+        if (len > max) throw new MalformedError("MALFORMED", `compressed page length ${len} exceeds ${max}`, { offset: src.offset + headerLen, path });
+        headerLen += 4;
+        payloadLen = len;
+      }
       break;
     }
     case F.HOOK:
-      throw new UnsupportedError("RAM_SAVE_FLAG_HOOK: RDMA streams are not supported", { offset: start, path });
+      throw new UnsupportedError("RAM_SAVE_FLAG_HOOK: RDMA streams are not supported", { offset: src.offset, path });
     default:
-      throw new MalformedError("MALFORMED", `unknown combination of RAM flags 0x${flags.toString(16)}`, { offset: start, path });
+      throw new MalformedError("MALFORMED", `unknown combination of RAM flags 0x${flags.toString(16)}`, { offset: src.offset, path });
   }
-  const bytes = src.sliceFromMark();
-  const rec: RamRecord = { kind: "ram", sectionId, type, offset, flags, block, continued, start, end: src.offset, bytes };
-  if (fill !== undefined) rec.fill = fill;
-  if (payloadStart >= 0) rec.payload = bytes.subarray(payloadStart - start);
-  if (blocks) rec.blocks = blocks;
+  const total = headerLen + payloadLen;
+  if (have < total) return total;
+  const start = src.offset;
+  const offset = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
+  const block = kind === F.EOS || kind === F.MULTIFD_FLUSH ? "" : resolveBlock(src, state, continued, offset, path);
+  if (!build) {
+    src.skip(total);
+    return kind === F.EOS ? RAM_CHECKED_EOS : RAM_CHECKED;
+  }
+  const bytes = src.bytes(total);
+  const rec: RamRecord = { kind: "ram", sectionId, type, offset, flags, block, continued, start, end: start + total, bytes };
+  if (type === "zero") rec.fill = bytes[headerLen]!;
+  else if (payloadLen > 0) rec.payload = bytes.subarray(headerLen);
   return rec;
 }
 
-async function readBlock(src: ByteSource, state: RamState, continued: boolean, start: number, offset: number, path: string): Promise<string> {
+function checkXbzrleHeader(src: ByteSource, at: number, state: RamState, path: string): void {
+  const enc = src.peekU8(at);
+  if (enc !== ENCODING_FLAG_XBZRLE) {
+    throw new MalformedError("MALFORMED", `XBZRLE page with encoding ${enc}, expected 1`, { offset: src.offset + at, path });
+  }
+  const len = (src.peekU8(at + 1) << 8) | src.peekU8(at + 2);
+  const max = state.pageSize ?? 65536;
+  if (len > max) throw new MalformedError("MALFORMED", `XBZRLE length ${len} exceeds the page size ${max}`, { offset: src.offset + at + 1, path });
+}
+
+/**
+ * The block a record refers to: named after the record word unless CONTINUE is set, when it
+ * is the last one named (reads the name without consuming it; the caller consumes the record).
+ */
+function resolveBlock(src: ByteSource, state: RamState, continued: boolean, offset: number, path: string): string {
   let name: string;
   if (continued) {
     if (state.lastBlock === undefined) {
-      throw new MalformedError("MALFORMED", "RAM record continues a block but no block was named before", { offset: start, path });
+      throw new MalformedError("MALFORMED", "RAM record continues a block but no block was named before", { offset: src.offset, path });
     }
     name = state.lastBlock;
   } else {
-    const at = src.offset;
-    name = await readName(src, "a RAM block name");
+    const len = src.peekU8(8);
+    if (len === 0) throw new MalformedError("MALFORMED", "empty RAM block name", { offset: src.offset + 8, path });
+    name = "";
+    for (let i = 0; i < len; i++) name += String.fromCharCode(src.peekU8(9 + i));
     if (state.blocks.size > 0 && !state.blocks.has(name)) {
-      throw new MalformedError("MALFORMED", `RAM block '${name}' was not announced in the block list`, { offset: at, path });
+      throw new MalformedError("MALFORMED", `RAM block '${name}' was not announced in the block list`, { offset: src.offset + 8, path });
     }
     state.lastBlock = name;
   }
   const used = state.blocks.get(name);
-  if (used !== undefined && BigInt(offset) >= used) {
-    throw new MalformedError("MALFORMED", `RAM offset 0x${offset.toString(16)} is outside block '${name}' (0x${used.toString(16)} bytes)`, { offset: start, path });
+  if (used !== undefined && offset >= Number(used)) {
+    throw new MalformedError("MALFORMED", `RAM offset 0x${offset.toString(16)} is outside block '${name}' (0x${used.toString(16)} bytes)`, { offset: src.offset, path });
   }
   return name;
+}
+
+/** MEM_SIZE, and the first PAGE of a stream whose page size must be inferred. */
+async function readSlowRecord(src: ByteSource, state: RamState, sectionId: number, path: string): Promise<RamRecord> {
+  const flags = src.peekBe32(4) & RAM_FLAG_MASK;
+  if ((flags & ~F.CONTINUE) === F.PAGE) {
+    const headerLen = (flags & F.CONTINUE) !== 0 ? 8 : 9 + src.peekU8(8);
+    await src.need(headerLen, "a RAM record");
+    await inferPageSize(src, state, headerLen);
+    return readRamRecord(src, state, sectionId, path);
+  }
+  const start = src.offset;
+  src.mark();
+  const hi = src.be32();
+  const lo = src.be32();
+  const total = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
+  const blocks = await readBlockList(src, state, total, path);
+  const bytes = src.sliceFromMark();
+  return { kind: "ram", sectionId, type: "mem_size", offset: total, flags, block: "", continued: false, start, end: src.offset, bytes, blocks };
 }
 
 async function readBlockList(src: ByteSource, state: RamState, total: number, path: string): Promise<RamBlockEntry[]> {
@@ -172,36 +221,36 @@ async function readBlockList(src: ByteSource, state: RamState, total: number, pa
  * the stream does not name. Take the candidate after which a valid RAM record word follows
  * (or the input ends exactly: the next read then reports the truncation where it is).
  */
-async function inferPageSize(src: ByteSource, state: RamState): Promise<number> {
+async function inferPageSize(src: ByteSource, state: RamState, at: number): Promise<number> {
   let inputEnded = false;
   for (const size of PAGE_SIZE_CANDIDATES) {
     try {
-      await src.need(size, "a RAM page");
+      await src.need(at + size, "a RAM page");
     } catch (e) {
       if (!(e instanceof TruncatedError)) throw e;
       inputEnded = true;
       continue;
     }
-    if (await followedByRecordWord(src, size)) {
+    if (await followedByRecordWord(src, at + size, size)) {
       state.pageSize = size;
       state.pageSizeSource = "inferred";
       return size;
     }
   }
   if (inputEnded) {
-    throw new TruncatedError("input ends before the RAM page size could be told from the stream", { offset: src.offset + src.available });
+    throw new TruncatedError("input ends before the RAM page size could be told from the stream", { offset: src.offset + at });
   }
   throw new MalformedError("MALFORMED", "cannot tell the target page size: no configuration says it and no candidate fits", { offset: src.offset });
 }
 
-async function followedByRecordWord(src: ByteSource, size: number): Promise<boolean> {
+async function followedByRecordWord(src: ByteSource, next: number, size: number): Promise<boolean> {
   try {
-    await src.need(size + 8);
+    await src.need(next + 8);
   } catch (e) {
-    if (e instanceof TruncatedError) return src.available === size;
+    if (e instanceof TruncatedError) return src.available === next;
     throw e;
   }
-  const lo = ((src.peekU8(size + 4) << 24) >>> 0) + ((src.peekU8(size + 5) << 16) | (src.peekU8(size + 6) << 8) | src.peekU8(size + 7));
+  const lo = src.peekBe32(next + 4);
   const kind = lo & RAM_FLAG_MASK & ~F.CONTINUE;
   const known = kind === F.EOS || kind === F.ZERO || kind === F.PAGE || kind === F.XBZRLE || kind === F.COMPRESS_PAGE || kind === F.MULTIFD_FLUSH;
   return known && (lo & (size - 1) & ~RAM_FLAG_MASK) === 0;

@@ -1,31 +1,7 @@
-import { Parser } from "binary-parser/dist/binary_parser.js";
 import { ByteWriter, MalformedError, TruncatedError, type ByteSource } from "@vmstate/wire";
 import { QEMU_VM } from "./constants.js";
-import { writeCountedString } from "./counted-string.js";
+import { decodeLatin1, writeCountedString } from "./counted-string.js";
 import type { FooterRecord, SectionRecord, SectionType } from "./records.js";
-
-/**
- * START/FULL header: type, be32 section id, counted idstr, be32 instance, be32 version
- * (migration/savevm.c: save_section_header). Fixed layout once the idstr length is known:
- * binary-parser reads it (a few dozen times per stream, never per page).
- */
-const startFullParser = new Parser()
-  .endianness("big")
-  .uint8("type")
-  .uint32("sectionId")
-  .uint8("idLen")
-  .string("idstr", { length: "idLen", encoding: "latin1" })
-  .uint32("instanceId")
-  .uint32("version");
-
-interface StartFullFields {
-  type: number;
-  sectionId: number;
-  idLen: number;
-  idstr: string;
-  instanceId: number;
-  version: number;
-}
 
 const TYPE_NAMES: Record<number, SectionType> = {
   [QEMU_VM.SECTION_START]: "start",
@@ -74,24 +50,20 @@ export async function readSectionHeader(
     }
     return { kind: "section", type, sectionId, ...info, start, end: src.offset, bytes: src.sliceFromMark() };
   }
+  // START/FULL: type, be32 section id, counted idstr, be32 instance, be32 version
+  // (savevm.c: save_section_header). Read by hand for the reason given in header.ts.
   await src.need(6, "a section header");
   const idLen = src.peekU8(5);
   if (idLen === 0) throw new MalformedError("MALFORMED", "empty section name", { offset: start + 5 });
-  const size = 6 + idLen + 8;
-  await src.need(size, "a section header");
+  await src.need(6 + idLen + 8, "a section header");
   src.mark();
-  const f = startFullParser.parse(src.bytes(size)) as StartFullFields;
-  return {
-    kind: "section",
-    type,
-    sectionId: f.sectionId,
-    idstr: f.idstr,
-    instanceId: f.instanceId,
-    version: f.version,
-    start,
-    end: src.offset,
-    bytes: src.sliceFromMark(),
-  };
+  src.u8();
+  const sectionId = src.be32();
+  src.u8();
+  const idstr = decodeLatin1(src.bytes(idLen));
+  const instanceId = src.be32();
+  const version = src.be32();
+  return { kind: "section", type, sectionId, idstr, instanceId, version, start, end: src.offset, bytes: src.sliceFromMark() };
 }
 
 export function encodeSectionHeader(rec: SectionRecord): Uint8Array {

@@ -1,4 +1,4 @@
-import { ByteSource, MalformedError, TruncatedError, readBe32 } from "@vmstate/wire";
+import { ByteSource, MalformedError, TruncatedError, VmstateError, readBe32 } from "@vmstate/wire";
 import { parseVmdesc, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
 import { QEMU_VM } from "./constants.js";
 import { readCommand } from "./command.js";
@@ -172,8 +172,14 @@ function delimitDevice(
   let delimitedBy: DeviceRecord["delimitedBy"] = "vmdesc";
   if (desc) walk = walkWithVmdesc(desc, payload, abs, path);
   else {
-    walk = walkWithSchema(header.idstr, header.version, payload, abs, path);
     delimitedBy = "schema";
+    try {
+      walk = walkWithSchema(header.idstr, header.version, payload, abs, path);
+    } catch (e) {
+      // A section our schema cannot walk (an unknown subsection, say) can still be
+      // delimited by its footer; it is then carried without fields.
+      if (!(e instanceof VmstateError) || info.footers === false) throw e;
+    }
   }
   let end: number;
   if (walk) end = walk.end;

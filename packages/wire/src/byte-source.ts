@@ -1,4 +1,5 @@
 import { LimitError, TruncatedError } from "./errors.js";
+import type { RecyclingInput } from "./fd-reader.js";
 
 /** Anything that yields the bytes of a stream in order: a file reader, stdin, a test's array. */
 export type ByteInput = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -30,10 +31,19 @@ export class ByteSource {
   private markOffset = -1;
   /** Bytes retained before the read position for an open mark (their chunks). */
   private retained: Uint8Array[] = [];
+  /** Receives every consumed byte, in order, while set (see {@link passConsumedTo}). */
+  private consumer: ((bytes: Uint8Array) => Promise<void> | void) | undefined;
+  /** Consumed bytes not yet handed to the consumer (it is called before the next pull). */
+  private consumed: Uint8Array[] = [];
+  /** The input's buffer reuse, when it offers one (see {@link RecyclingInput}). */
+  private readonly recycler: RecyclingInput | undefined;
+  /** Chunk buffers nothing refers to any more once the consumer has taken `consumed`. */
+  private spent: ArrayBufferLike[] = [];
 
   /** `startOffset`: the absolute offset of the input's first byte (for a slice of a stream). */
   constructor(input: ByteInput, startOffset = 0) {
     this.chunkBase = startOffset;
+    this.recycler = typeof (input as Partial<RecyclingInput>).recycle === "function" ? (input as RecyclingInput) : undefined;
     this.iterator =
       Symbol.asyncIterator in input
         ? (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
@@ -52,6 +62,7 @@ export class ByteSource {
 
   /** Pull one more chunk; false at the end of the input. */
   private async pull(): Promise<boolean> {
+    await this.handOver();
     if (this.ended) return false;
     for (;;) {
       const next = await this.iterator.next();
@@ -59,8 +70,10 @@ export class ByteSource {
         this.ended = true;
         return false;
       }
-      const chunk = next.value;
-      if (chunk.length === 0) continue;
+      const value = next.value;
+      if (value.length === 0) continue;
+      // Buffer#subarray builds a Buffer each time; a plain view keeps record slicing cheap.
+      const chunk = value instanceof Uint8Array && value.constructor !== Uint8Array ? new Uint8Array(value.buffer, value.byteOffset, value.length) : value;
       this.chunks.push(chunk);
       this.buffered += chunk.length;
       return true;
@@ -80,7 +93,7 @@ export class ByteSource {
         });
       }
     }
-    this.gather(n);
+    if (this.contiguous() < n) this.gather(n);
   }
 
   /** True when no byte is left (waits for the input to say so). */
@@ -89,8 +102,8 @@ export class ByteSource {
     return !(await this.pull());
   }
 
-  /** Bytes readable in the current chunk without crossing into the next. */
-  private contiguous(): number {
+  /** Bytes readable in the current chunk without crossing into the next (no await needed). */
+  contiguous(): number {
     const first = this.chunks[0];
     return first === undefined ? 0 : first.length - this.pos;
   }
@@ -98,11 +111,16 @@ export class ByteSource {
   /**
    * Copy the next n bytes, spread over several chunks, into one new current chunk. Only the
    * n bytes are copied; the rest of the last chunk they come from stays where it is.
+   * Called only when the current chunk holds fewer than n bytes.
    */
   private gather(n: number): void {
     const first = this.chunks[0]!;
-    // The already-read prefix of the current chunk may belong to an open mark.
-    if (this.markOffset >= 0 && this.pos > 0) this.retained.push(first.subarray(0, this.pos));
+    // The already-read prefix of the current chunk is consumed now: it belongs to an open
+    // mark, and to the consumer, because `first` leaves the chunk list.
+    if (this.pos > 0) {
+      if (this.markOffset >= 0) this.retained.push(first.subarray(0, this.pos));
+      if (this.consumer) this.consumed.push(first.subarray(0, this.pos));
+    }
     this.chunkBase += this.pos;
     const joined = new Uint8Array(n);
     let filled = 0;
@@ -115,6 +133,8 @@ export class ByteSource {
       p += take;
       if (p === chunk.length) {
         this.chunks.shift();
+        // Copied whole: nothing refers to this chunk's memory any more.
+        if (this.consumer && this.markOffset < 0) this.spent.push(chunk.buffer);
         p = 0;
       } else {
         this.chunks[0] = chunk.subarray(p);
@@ -128,6 +148,10 @@ export class ByteSource {
   private dropFirst(): void {
     const chunk = this.chunks.shift()!;
     if (this.markOffset >= 0) this.retained.push(chunk);
+    if (this.consumer) {
+      this.consumed.push(chunk);
+      if (this.markOffset < 0) this.spent.push(chunk.buffer);
+    }
     this.chunkBase += chunk.length;
     this.pos = 0;
   }
@@ -149,6 +173,13 @@ export class ByteSource {
   /** Byte at distance k from the read position (needs k+1 bytes). */
   peekU8(k = 0): number {
     return this.current(k + 1)[this.pos + k]!;
+  }
+
+  /** Big-endian 32-bit at distance k from the read position (needs k+4 contiguous bytes). */
+  peekBe32(k = 0): number {
+    const c = this.current(k + 4);
+    const p = this.pos + k;
+    return ((c[p]! << 24) >>> 0) + ((c[p + 1]! << 16) | (c[p + 2]! << 8) | c[p + 3]!);
   }
 
   u8(): number {
@@ -206,6 +237,48 @@ export class ByteSource {
   skip(n: number): void {
     this.current(n);
     this.advance(n);
+  }
+
+  /**
+   * Hands every byte consumed from now on to `consumer`, in order, as the very chunks the
+   * input produced (no copies, except where a read spanned chunks). It is called, and
+   * awaited, before each new chunk is pulled, so a slow consumer slows the reader: this is
+   * how `vmstate-rewrite` passes RAM through at the speed of `cat` in constant memory.
+   * Attach it before the first read.
+   */
+  passConsumedTo(consumer: (bytes: Uint8Array) => Promise<void> | void): void {
+    this.consumer = consumer;
+  }
+
+  /**
+   * Hands over everything consumed so far (including the read part of the current chunk)
+   * and stops passing bytes on: what follows is read but not handed over.
+   */
+  async stopPassing(): Promise<void> {
+    if (!this.consumer) return;
+    if (this.markOffset >= 0) throw new RangeError("ByteSource.stopPassing inside a marked record");
+    const first = this.chunks[0];
+    if (first !== undefined && this.pos > 0) {
+      this.consumed.push(first.subarray(0, this.pos));
+      // The handed-over prefix is not handed over again when the chunk is dropped.
+      this.chunks[0] = first.subarray(this.pos);
+      this.chunkBase += this.pos;
+      this.pos = 0;
+    }
+    await this.handOver();
+    this.consumer = undefined;
+  }
+
+  private async handOver(): Promise<void> {
+    if (!this.consumer || this.consumed.length === 0) return;
+    const batch = this.consumed;
+    this.consumed = [];
+    for (const b of batch) await this.consumer(b);
+    // Only bytes passed on are ever reused: nothing else in the pipeline kept views of them.
+    if (this.recycler && this.markOffset < 0) {
+      for (const buffer of this.spent) this.recycler.recycle(buffer);
+    }
+    this.spent = [];
   }
 
   /** Start recording a record's bytes; releases every chunk before the read position. */

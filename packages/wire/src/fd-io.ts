@@ -1,35 +1,41 @@
 import * as nodeFs from "node:fs";
 
 /**
- * The three descriptor calls the streaming reader and writer make, as promises. Built from
- * any object with node:fs's callback API, so tests can pass memfs and the CLI the real fs.
+ * The three descriptor calls the stream reader and writer make, synchronous like `cat`'s:
+ * a filter in a pipeline has nothing else to do while it waits, and a thread-pool round
+ * trip per 64 KiB pipe read would leave it idle between reads. Built from any object with
+ * node:fs's sync API, so tests can pass memfs and the CLI the real fs.
  */
 export interface FdIo {
-  read(fd: number, buf: Uint8Array, offset: number, length: number): Promise<number>;
-  write(fd: number, buf: Uint8Array, offset: number, length: number): Promise<number>;
-  fsync(fd: number): Promise<void>;
+  read(fd: number, buf: Uint8Array, offset: number, length: number): number;
+  write(fd: number, buf: Uint8Array, offset: number, length: number): number;
+  fsync(fd: number): void;
 }
 
-/** The callback-style subset of node:fs that {@link fdIoFrom} needs. */
-export interface CallbackFs {
-  read(fd: number, buf: Uint8Array, offset: number, length: number, position: null, cb: (err: NodeJS.ErrnoException | null, n: number) => void): void;
-  write(fd: number, buf: Uint8Array, offset: number, length: number, cb: (err: NodeJS.ErrnoException | null, n: number) => void): void;
-  fsync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
+/** The sync subset of node:fs that {@link fdIoFrom} needs. */
+export interface SyncFs {
+  readSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number | null): number;
+  writeSync(fd: number, buf: Uint8Array, offset: number, length: number, position?: number | null): number;
+  fsyncSync(fd: number): void;
 }
 
-export function fdIoFrom(fs: CallbackFs = nodeFs as unknown as CallbackFs): FdIo {
+/** Retries a call that a non-blocking descriptor answered with EAGAIN, after a short sleep. */
+function retryEagain<T>(call: () => T): T {
+  for (;;) {
+    try {
+      return call();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code !== "EAGAIN") throw e;
+      Atomics.wait(SLEEPER, 0, 0, 1);
+    }
+  }
+}
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+export function fdIoFrom(fs: SyncFs = nodeFs as unknown as SyncFs): FdIo {
   return {
-    read: (fd, buf, offset, length) =>
-      new Promise((resolve, reject) => fs.read(fd, buf, offset, length, null, (err, n) => (err ? reject(err) : resolve(n)))),
-    write: (fd, buf, offset, length) =>
-      new Promise((resolve, reject) => fs.write(fd, buf, offset, length, (err, n) => (err ? reject(err) : resolve(n)))),
-    fsync: (fd) => new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve()))),
+    read: (fd, buf, offset, length) => retryEagain(() => fs.readSync(fd, buf, offset, length, null)),
+    write: (fd, buf, offset, length) => retryEagain(() => fs.writeSync(fd, buf, offset, length)),
+    fsync: (fd) => fs.fsyncSync(fd),
   };
 }
-
-/** A non-blocking pipe answers EAGAIN when it has nothing or no room; wait briefly then. */
-export function isEagain(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException)?.code === "EAGAIN";
-}
-
-export const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 1));

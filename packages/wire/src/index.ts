@@ -10,5 +10,5 @@ export {
 export { ByteSource, type ByteInput } from "./byte-source.js";
 export { ByteWriter, readBe32, readBe64, writeBe32, writeBe64, hex64 } from "./byte-writer.js";
 export { type ByteSink, MemorySink, FdSink } from "./sink.js";
-export { readFd } from "./fd-input.js";
-export { fdIoFrom, type FdIo, type CallbackFs } from "./fd-io.js";
+export { FdReader, type RecyclingInput } from "./fd-reader.js";
+export { fdIoFrom, type FdIo, type SyncFs } from "./fd-io.js";

@@ -1,6 +1,9 @@
-import { fdIoFrom, isEagain, pause, type FdIo } from "./fd-io.js";
+import { fdIoFrom, type FdIo } from "./fd-io.js";
 
-/** Where encoded bytes go. `write` may copy or keep the view until it resolves. */
+/**
+ * Where encoded bytes go. When `write` has resolved the sink no longer refers to the
+ * bytes, so the caller may reuse their memory.
+ */
 export interface ByteSink {
   write(bytes: Uint8Array): Promise<void> | void;
   /** Flush everything; the sink is unusable afterwards. */
@@ -32,66 +35,50 @@ export class MemorySink implements ByteSink {
 }
 
 /**
- * Writes to a file descriptor through two reused 1 MiB buffers: one fills while the other is
- * being written. Records of a few bytes (RAM page headers) are coalesced into large writes,
- * and memory stays flat whatever the stream size. A single `write` in flight gives
- * backpressure: a fast reader never runs ahead of a slow disk or pipe.
+ * Writes to a file descriptor synchronously, as `cat` does. Small writes (record headers,
+ * device sections) are gathered in one reused buffer; a large block (input passed through)
+ * is written directly, without a copy.
  */
 export class FdSink implements ByteSink {
-  private fill: Uint8Array;
-  private spare: Uint8Array;
+  private readonly buf: Uint8Array;
   private used = 0;
-  private inFlight: Promise<unknown> | undefined;
 
   constructor(
     private readonly fd: number,
     private readonly io: FdIo = fdIoFrom(),
-    bufferSize = 1 << 20,
+    bufferSize = 256 << 10,
   ) {
-    this.fill = new Uint8Array(bufferSize);
-    this.spare = new Uint8Array(bufferSize);
+    this.buf = new Uint8Array(bufferSize);
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
-    let p = 0;
-    while (p < bytes.length) {
-      const take = Math.min(bytes.length - p, this.fill.length - this.used);
-      this.fill.set(bytes.subarray(p, p + take), this.used);
-      this.used += take;
-      p += take;
-      if (this.used === this.fill.length) await this.flush();
+  write(bytes: Uint8Array): void {
+    if (bytes.length >= this.buf.length >> 2) {
+      this.flush();
+      this.writeAll(bytes);
+      return;
     }
+    if (this.used + bytes.length > this.buf.length) this.flush();
+    this.buf.set(bytes, this.used);
+    this.used += bytes.length;
   }
 
-  private async flush(): Promise<void> {
-    if (this.inFlight) await this.inFlight;
-    const full = this.fill.subarray(0, this.used);
-    this.inFlight = writeAll(this.io, this.fd, full);
-    [this.fill, this.spare] = [this.spare, this.fill];
+  private flush(): void {
+    if (this.used === 0) return;
+    this.writeAll(this.buf.subarray(0, this.used));
     this.used = 0;
   }
 
+  private writeAll(bytes: Uint8Array): void {
+    for (let p = 0; p < bytes.length; ) p += this.io.write(this.fd, bytes, p, bytes.length - p);
+  }
+
   async end(): Promise<void> {
-    if (this.used > 0) await this.flush();
-    if (this.inFlight) await this.inFlight;
-    this.inFlight = undefined;
+    this.flush();
   }
 
   /** Flush and ask the kernel to put the data on disk (for write-aside-then-rename). */
   async sync(): Promise<void> {
-    await this.end();
-    await this.io.fsync(this.fd);
-  }
-}
-
-async function writeAll(io: FdIo, fd: number, bytes: Uint8Array): Promise<void> {
-  let p = 0;
-  while (p < bytes.length) {
-    try {
-      p += await io.write(fd, bytes, p, bytes.length - p);
-    } catch (e) {
-      if (!isEagain(e)) throw e;
-      await pause();
-    }
+    this.flush();
+    this.io.fsync(this.fd);
   }
 }

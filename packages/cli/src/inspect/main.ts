@@ -3,6 +3,13 @@ import type { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { runCli } from "../run-cli.js";
 import { summaryCommand } from "./summary.js";
+import { sectionsCommand } from "./sections.js";
+import { cpregsCommand } from "./cpregs.js";
+import { diffCommand } from "./diff.js";
+import { explainCommand } from "./explain.js";
+import { dumpCommand, DUMP_FORMATS, type DumpFormat } from "./dump.js";
+import { extractRamCommand } from "./extract-ram.js";
+import { verifyCommand } from "./verify.js";
 
 const DESCRIPTION =
   "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
@@ -18,6 +25,69 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
         "machine type, features, page size, RAM blocks with page counts, every section",
         (c: Argv) => c.positional("file", { type: "string", describe: "stream file, or - for stdin" }),
         (args) => run(() => summaryCommand(String(args.file), Boolean(args.json), io)),
+      )
+      .command(
+        "sections <file>",
+        "every record with its offsets: header, configuration, sections, RAM chunks, footers, commands, EOF, vmdesc",
+        (c: Argv) =>
+          c
+            .positional("file", { type: "string", describe: "stream file, or - for stdin" })
+            .option("all", { type: "boolean", default: false, describe: "list every RAM record instead of one line per RAM chunk" }),
+        (args) => run(() => sectionsCommand(String(args.file), { json: Boolean(args.json), all: Boolean(args.all) }, io)),
+      )
+      .command(
+        "cpregs <file>",
+        "each Arm vCPU's register list: id, name, value (exit 4 when there is no Arm cpu)",
+        (c: Argv) => c.positional("file", { type: "string", describe: "stream file, or - for stdin" }),
+        (args) => run(() => cpregsCommand(String(args.file), Boolean(args.json), io)),
+      )
+      .command(
+        "diff <a> <b>",
+        "what differs between two streams: machine, RAM blocks, sections, versions, subsections, fields, Arm registers",
+        (c: Argv) =>
+          c
+            .positional("a", { type: "string", describe: "first stream file" })
+            .positional("b", { type: "string", describe: "second stream file" })
+            .option("exit-code", { type: "boolean", default: false, describe: "exit 5 when the streams differ (like git diff --exit-code)" }),
+        (args) => run(() => diffCommand(String(args.a), String(args.b), { json: Boolean(args.json), exitCode: Boolean(args.exitCode) }, io)),
+      )
+      .command(
+        "explain <src>",
+        "would the destination load SRC? QEMU's error if not, and the vmstate-rewrite command that helps",
+        (c: Argv) =>
+          c
+            .positional("src", { type: "string", describe: "the stream to migrate (file, or - for stdin)" })
+            .option("dest", {
+              type: "string",
+              demandOption: true,
+              describe: "a stream saved by the destination QEMU, or a text file of its register ids (one per line, # comments, names allowed)",
+            }),
+        (args) => run(() => explainCommand(String(args.src), String(args.dest), Boolean(args.json), io)),
+      )
+      .command(
+        "dump <file>",
+        "every device's fields decoded; --format analyze-migration prints what QEMU's analyze-migration.py -d state prints",
+        (c: Argv) =>
+          c
+            .positional("file", { type: "string", describe: "stream file, or - for stdin" })
+            .option("format", { choices: DUMP_FORMATS, describe: "text (default), json (ours; same as --json), or analyze-migration" }),
+        (args) => run(() => dumpCommand(String(args.file), (args.format as DumpFormat | undefined) ?? (args.json ? "json" : "text"), io)),
+      )
+      .command(
+        "extract-ram <file> <dir>",
+        "write each RAM block to a sparse file in DIR (PAGE, ZERO, compressed and XBZRLE pages applied)",
+        (c: Argv) =>
+          c
+            .positional("file", { type: "string", describe: "stream file, or - for stdin" })
+            .positional("dir", { type: "string", describe: "output directory (created if missing)" })
+            .option("block", { type: "string", describe: "extract only this RAM block (its name as in the stream)" }),
+        (args) => run(() => extractRamCommand(String(args.file), String(args.dir), { json: Boolean(args.json), ...(args.block === undefined ? {} : { block: String(args.block) }) }, io)),
+      )
+      .command(
+        "verify <file>",
+        "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any",
+        (c: Argv) => c.positional("file", { type: "string", describe: "stream file, or - for stdin" }),
+        (args) => run(() => verifyCommand(String(args.file), Boolean(args.json), io)),
       )
       .demandCommand(1, "name a command: summary")
       .example("$0 summary vm.mig", "what is in vm.mig")

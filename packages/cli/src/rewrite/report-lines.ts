@@ -18,7 +18,8 @@ export function reportLines(report: RewriteReport, dryRun: boolean, completed: b
     }
   }
   for (const a of report.absent) lines.push(`not in any vCPU, nothing to ${a.kind}: ${a.id} ${a.name}`);
-  for (const w of report.warnings) lines.push(`warning: ${w.vcpu >= 0 ? `cpu ${w.vcpu}: ` : ""}${w.id} ${w.name}: ${w.message}`);
+  // The warning messages name the register themselves.
+  for (const w of report.warnings) lines.push(`warning: ${w.vcpu >= 0 ? `cpu ${w.vcpu}: ` : `${w.id} ${w.name}: `}${w.message}`);
   if (completed && report.changes.length === 0) lines.push(`nothing ${dryRun ? "would change" : "changed"}: the output is the input`);
   return lines;
 }

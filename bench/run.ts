@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: speed and memory of vmstate on large real streams (never part of the
+ * tests). Streams come from tools/make-bench-stream.ts (a 1 GiB guest holding 300 MiB of
+ * random data, and the same at 4x); run it first if they are missing.
+ *
+ * For each size: `cat IN | vmstate-rewrite --hide … > /dev/null` against `cat IN | cat >
+ * /dev/null`, alternating, median of the runs, time ratio and vmstate's peak RSS; then the
+ * in-process decode throughput; then the inspect benchmarks against QEMU's
+ * analyze-migration.py when it is available.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { FdReader } from "@vmstate/wire";
+import { StreamDecoder } from "@vmstate/stream";
+import { openSync, closeSync } from "node:fs";
+
+const root = resolve(import.meta.dirname, "..");
+const rewriteBin = join(root, "packages/cli/bin/vmstate-rewrite.js");
+const probe = join(root, "bench/rss-probe.mjs");
+const floor = join(root, "bench/node-floor.mjs");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const HIDE = "0x6030000000160003";
+
+const streams = [join(root, "bench/out/large.mig"), join(root, "bench/out/large-x4.mig")];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function timeShell(cmd: string, env: NodeJS.ProcessEnv = process.env): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync("bash", ["-c", cmd], { env, stdio: ["ignore", "ignore", "pipe"] });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+function benchRewrite(file: string): void {
+  const mb = statSync(file).size / 1048576;
+  const dir = mkdtempSync(join(tmpdir(), "vmstate-bench-"));
+  const rssFile = join(dir, "rss");
+  const cat: number[] = [];
+  const bare: number[] = [];
+  const ours: number[] = [];
+  const rss: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      cat.push(timeShell(`cat '${file}' | cat > /dev/null`));
+      bare.push(timeShell(`cat '${file}' | node '${floor}' > /dev/null`));
+      // The bin runs as a user runs it (its shebang sets Node's flags); the probe rides along.
+      const env = { ...process.env, VMSTATE_RSS_FILE: rssFile, NODE_OPTIONS: `--import=${probe}` };
+      ours.push(timeShell(`cat '${file}' | '${rewriteBin}' --quiet --hide ${HIDE} > /dev/null`, env));
+      rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const c = median(cat);
+  const b = median(bare);
+  const o = median(ours);
+  console.log(
+    `rewrite --hide ${mb.toFixed(0).padStart(5)} MB: cat|cat ${c.toFixed(3)} s, bare Node loop ${b.toFixed(3)} s (${(b / c).toFixed(2)}x), ` +
+      `vmstate ${o.toFixed(3)} s (${(o / c).toFixed(2)}x, ${(mb / o).toFixed(0)} MB/s), peak RSS ${Math.max(...rss).toFixed(1)} MiB [median of ${RUNS}]`,
+  );
+}
+
+async function benchDecode(file: string): Promise<void> {
+  const mb = statSync(file).size / 1048576;
+  const fd = openSync(file, "r");
+  const t = process.hrtime.bigint();
+  let records = 0;
+  try {
+    for await (const _ of new StreamDecoder(new FdReader(fd)).records()) records++;
+  } finally {
+    closeSync(fd);
+  }
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  console.log(`decode (all records, in-process) ${mb.toFixed(0).padStart(6)} MB  ${s.toFixed(3)} s  ${(mb / s).toFixed(0)} MB/s  ${records} records`);
+}
+
+const present = streams.filter((f) => existsSync(f));
+if (present.length === 0) {
+  console.error("no benchmark stream: run `npx tsx tools/make-bench-stream.ts` (and `--scale 4`) first");
+  process.exit(2);
+}
+console.log(`node ${process.version}; ${execFileSync("nproc").toString().trim()} cores`);
+for (const f of present) benchRewrite(f);
+for (const f of present) await benchDecode(f);
+try {
+  const { runInspectBench } = (await import("./inspect.js")) as { runInspectBench?: (stream: string) => Promise<void> };
+  if (runInspectBench) await runInspectBench(present[0]!);
+} catch (e) {
+  if ((e as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw e;
+}

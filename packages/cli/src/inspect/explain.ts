@@ -1,0 +1,106 @@
+import { registerName } from "@vmstate/arm";
+import { explainLoad, FIXABLE_KINDS, type Explanation, type RewriteFix } from "@vmstate/inspect";
+import { EXIT, type ExitCode } from "../exit-codes.js";
+import type { CliIo } from "../io.js";
+import { UsageError } from "../run-cli.js";
+import { isStdin } from "./state-input.js";
+import { readDestination } from "./dest-input.js";
+import { WIDTH, wrap } from "./report-text.js";
+import { incompleteNote, readState, throwFailures } from "./state-input.js";
+
+/**
+ * `explain SRC --dest DEST`: predicts whether the destination QEMU loads SRC, with the
+ * lines it would print and the rewrite that would help. Exit 0 whatever the verdict (the
+ * verdict is the report); a damaged input gets the report of what decoded, then exit 1.
+ */
+export async function explainCommand(src: string, dest: string, json: boolean, io: CliIo): Promise<ExitCode> {
+  if (isStdin(src) && isStdin(dest)) throw new UsageError("only one of SRC and --dest can be standard input");
+  const destination = await readDestination(dest, io);
+  const source = await readState(src, io);
+  const result = explainLoad(source, destination, src);
+  const states = destination.kind === "stream" ? [source, destination.state] : [source];
+  const notes = states.map(incompleteNote).filter((n) => n !== "");
+  if (json) io.print(JSON.stringify({ ...result, complete: notes.length === 0 }, null, 2) + "\n");
+  else io.print(formatExplanation(result, notes));
+  throwFailures(states);
+  return EXIT.OK;
+}
+
+const SEVERITY = { fatal: "refused", possible: "maybe", warning: "warning" } as const;
+
+/** The prediction as text for an 80-column terminal. */
+export function formatExplanation(e: Explanation, damage: readonly string[] = []): string {
+  const lines = [
+    `source:      ${e.source}`,
+    `destination: ${e.destination} (${e.destination_kind === "stream" ? "a stream it saved" : "its register ids"})`,
+    ...damage.map((d) => `note: ${d}`),
+    "",
+  ];
+  if (e.loadable) {
+    lines.push(e.certain ? "The destination would load this stream." : "The destination would probably load this stream (see \"maybe\" below).");
+  } else {
+    lines.push("The destination would REFUSE this stream. QEMU would print:");
+    for (const l of (e.predicted_error ?? "").split("\n")) lines.push(...wrap(l, "  ", "    "));
+  }
+  if (e.problems.length > 0) {
+    lines.push("", "Problems, in the order QEMU's loader meets them:");
+    const shown = e.problems.findIndex((p) => p.severity === "fatal");
+    e.problems.forEach((p, i) => {
+      const where = p.section === undefined ? "" : `${p.section}: `;
+      lines.push(...wrap(`${where}${p.message}`, `${String(i + 1).padStart(2)}. [${SEVERITY[p.severity]}] `, "      "));
+      for (const id of p.ids ?? []) lines.push(`        ${id}  ${registerName(BigInt(id))}`);
+      if (i !== shown) for (const l of p.qemu) lines.push(...wrap(l, "      QEMU: ", "            "));
+    });
+  }
+  if (e.notes.length > 0) {
+    lines.push("", "Notes:");
+    for (const n of e.notes) lines.push(...wrap(n, "  - ", "    "));
+  }
+  lines.push("", ...formatFix(e));
+  return lines.join("\n") + "\n";
+}
+
+function formatFix(e: Explanation): string[] {
+  const fix = e.fix;
+  if (fix === null) {
+    if (e.loadable) return ["No rewrite needed."];
+    const blocking = [...new Set(e.problems.filter((p) => p.severity === "fatal" && !FIXABLE_KINDS.has(p.kind)).map((p) => p.kind))];
+    return wrap(
+      `No rewrite of ours can help: ${blocking.join(", ")} cannot be changed by rewriting Arm registers; ` +
+        "start the destination with the source's configuration instead.",
+      "",
+    );
+  }
+  const what = [
+    ...(fix.hide.length > 0 ? [`hide ${fix.hide.length} register(s) the destination lacks`] : []),
+    ...(fix.set.length > 0 ? [`set ${fix.set.length} read-only register(s) to the destination's values`] : []),
+  ];
+  const lines = [`Proposed rewrite: ${what.join("; ")}.`];
+  for (const h of fix.hide) lines.push(`  hide  ${h.id}  ${h.name}`);
+  for (const s of fix.set) lines.push(`  set   ${s.id}  ${s.name}: ${s.from} -> ${s.to}`);
+  if (fix.warnings.length > 0) {
+    lines.push("Warnings:");
+    for (const w of fix.warnings) lines.push(...wrap(w, "  - ", "    "));
+  }
+  lines.push("Command:", ...commandLines(fix));
+  return lines;
+}
+
+/**
+ * The command split over lines with `\` continuations, three ids per `--hide` (the flag is
+ * repeatable, so this is the same request as the single `--hide` of `fix.argv`).
+ */
+function commandLines(fix: RewriteFix): string[] {
+  const parts: string[] = [];
+  for (let i = 0; i < fix.hide.length; i += 3) parts.push(`--hide ${fix.hide.slice(i, i + 3).map((h) => h.id).join(",")}`);
+  for (const s of fix.set) parts.push(`--set ${s.id}=${s.to}`);
+  const redirect = fix.command.slice(fix.command.lastIndexOf(" < ") + 1);
+  const split = redirect.lastIndexOf(" > ");
+  const lines = [
+    "  vmstate-rewrite \\",
+    ...parts.map((p) => `    ${p} \\`),
+    `    ${redirect.slice(0, split)} \\`,
+    `    ${redirect.slice(split + 1)}`,
+  ];
+  return lines.every((l) => l.length <= WIDTH) ? lines : [`  ${fix.command}`];
+}

@@ -1,0 +1,129 @@
+/**
+ * The `explain` view: would a destination QEMU load this source stream, what exactly would
+ * it print if not, and which `vmstate-rewrite` command would make it load.
+ *
+ * The destination is described either by a stream it saved itself (the most complete
+ * picture: configuration, sections, versions, RAM blocks, field values and its own cpreg
+ * lists with values) or by a list of the register ids it supports (then only the Arm
+ * register list can be checked, and no values). Checks run in the loader's order
+ * (`load-checks.ts`, `cpreg-checks.ts`), so the first fatal problem is the one QEMU would
+ * report; every later one is listed too, because a fix must solve them all.
+ */
+import { CPREG_FIELDS } from "@vmstate/vmsd";
+import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
+import { registerName } from "@vmstate/arm";
+import { noArmCpuError } from "./cpregs.js";
+import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";
+import { LoadProblemList, type LoadProblem } from "./load-problems.js";
+import { proposeFix, type RewriteFix } from "./rewrite-fix.js";
+import { armCpus, sectionKey, type StreamState } from "./stream-state.js";
+
+/** What the destination is known by. */
+export type Destination =
+  | { kind: "stream"; state: StreamState }
+  | { kind: "register-list"; name: string; ids: bigint[] };
+
+/** The prediction. */
+export interface Explanation {
+  source: string;
+  destination: string;
+  destination_kind: Destination["kind"];
+  /** False when a fatal problem is predicted. */
+  loadable: boolean;
+  /** False when a "possible" problem leaves the outcome open. */
+  certain: boolean;
+  /** QEMU's stderr lines for the first fatal problem, joined by newlines; null if none. */
+  predicted_error: string | null;
+  problems: LoadProblem[];
+  /** What was not or could not be checked, and what the destination has that the source lacks. */
+  notes: string[];
+  fix: RewriteFix | null;
+}
+
+const CPREG_FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(CPREG_FIELDS));
+
+/**
+ * Predicts the load of `src` by `dest`.
+ * @param srcPath how the fix command names the source file
+ * @throws VmstateError code NOT_APPLICABLE when `dest` is a register list and `src` has no
+ *   Arm cpu register list.
+ */
+export function explainLoad(src: StreamState, dest: Destination, srcPath = src.name): Explanation {
+  const out = new LoadProblemList();
+  const notes: string[] = [];
+  const checks: CpuCheck[] =
+    dest.kind === "stream" ? checkAgainstStream(src, dest.state, out, notes) : checkAgainstList(src, dest.ids, out, notes);
+  if (src.failure !== undefined) {
+    const detail = src.failure instanceof Error ? src.failure.message : String(src.failure);
+    out.add({
+      kind: "source-damaged", severity: "possible",
+      message: `the source is damaged or truncated after offset 0x${src.decodedBytes.toString(16)} (${detail}): ` +
+        "QEMU fails where the damage is, unless it lies only in the vmdesc trailer, which QEMU skips unread; nothing after it was checked",
+      qemu: [],
+    });
+  }
+  const first = out.firstFatal();
+  return {
+    source: src.name,
+    destination: dest.kind === "stream" ? dest.state.name : dest.name,
+    destination_kind: dest.kind,
+    loadable: first === undefined,
+    certain: !out.problems.some((p) => p.severity === "possible"),
+    predicted_error: first === undefined ? null : first.qemu.join("\n"),
+    problems: out.problems,
+    notes,
+    fix: proposeFix(checks, out.problems, srcPath),
+  };
+}
+
+function checkAgainstStream(src: StreamState, dst: StreamState, out: LoadProblemList, notes: string[]): CpuCheck[] {
+  const checks: CpuCheck[] = [];
+  checkConfiguration(src, dst, out);
+  const devices = new Map(src.devices.map((d) => [d.offset, d]));
+  for (const s of src.sections) {
+    const local = checkSection(src, s, dst, out);
+    const device = devices.get(s.offset);
+    if (local === undefined || device === undefined) continue;
+    const bothCpregs = device.cpregs !== undefined && local.cpregs !== undefined;
+    // QEMU's order within a section: fields (field 13 among them), subsections, post_load.
+    if (device.version === local.version) checkDeviceFields(device, local, bothCpregs ? CPREG_FIELD_NAMES : new Set(), out);
+    const postLoad = new LoadProblemList();
+    const check = bothCpregs ? checkCpregs(device, local.cpregs!, out, postLoad) : undefined;
+    checkUnknownSubsections(device, dst, out);
+    for (const p of postLoad.problems) out.add(p);
+    if (check !== undefined) {
+      checks.push(check);
+      if (check.comparison.onlyB.length > 0) {
+        notes.push(`${sectionKey(device)}: only the destination has ${armCpuNames(check.comparison.onlyB)}; it keeps its reset values there`);
+      }
+    }
+  }
+  const srcKeys = new Set(src.sections.map(sectionKey));
+  const extra = dst.sections.filter((s) => !srcKeys.has(sectionKey(s))).map(sectionKey);
+  if (extra.length > 0) notes.push(`sections only on the destination keep their reset state: ${extra.join(", ")}`);
+  if (dst.failure !== undefined) notes.push("the destination's stream is damaged: only what decoded before the damage was compared");
+  return checks;
+}
+
+function checkAgainstList(src: StreamState, ids: bigint[], out: LoadProblemList, notes: string[]): CpuCheck[] {
+  const cpus = armCpus(src);
+  if (cpus.length === 0) throw noArmCpuError(src);
+  const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const checks = cpus.map((cpu) => checkCpregs(cpu, { indexes: sorted }, out));
+  notes.push(
+    "only the Arm register lists were checked: a list of ids says nothing about the machine type, devices or section versions",
+    "register values were not checked: on TCG a read-only register (ID_DFR0_EL1 and the other ID registers, L2CTLR) whose value differs from the destination CPU's still fails the load; give a stream saved by the destination to check them",
+    `the destination list is taken to be complete (${ids.length} ids): field 13 accepts at most that many registers`,
+  );
+  const inSource = new Set(cpus.flatMap((c) => c.cpregs!.indexes));
+  const extra = sorted.filter((id) => !inSource.has(id)).map((id) => ({ id }));
+  if (extra.length > 0) notes.push(`only the destination has ${armCpuNames(extra)}; it keeps its reset values there`);
+  return checks;
+}
+
+/** `3 registers (PAR, RMR, MVBAR)`, at most 8 names. */
+function armCpuNames(regs: readonly { id: bigint }[]): string {
+  const names = regs.slice(0, 8).map((r) => registerName(r.id));
+  const more = regs.length > 8 ? `, … ${regs.length - 8} more` : "";
+  return `${regs.length} register${regs.length === 1 ? "" : "s"} (${names.join(", ")}${more})`;
+}

@@ -1,0 +1,135 @@
+/**
+ * `verify`: decode everything and report every problem found, each with its offset and path.
+ *
+ * How: the strict decoder (`@vmstate/stream`) reads the stream once; its records feed the RAM
+ * checks ({@link RamChecker}) as they pass. The device tail is then walked a second time,
+ * leniently ({@link verifyTail}), from bytes kept by a {@link ChunkRecorder}, so that one bad
+ * section does not hide the next. Last come the checks that need the vmdesc and the stream
+ * together: the configuration section against the vmdesc's `configuration` entry (QEMU ≥ 8.2),
+ * and the vmdesc's `page_size` against the stream's page size.
+ *
+ * A decoder error in the RAM part ends the RAM checks (the RAM grammar has no resync point) and
+ * is reported as is; one in the tail is reported only if the second walk found nothing there,
+ * since that walk reports the same fault in more detail and goes on after it.
+ */
+import { QEMU_VM, StreamDecoder, type ConfigurationRecord, type StreamRecord } from "@vmstate/stream";
+import { walkSection, type Vmdesc } from "@vmstate/vmsd";
+import type { ByteInput } from "@vmstate/wire";
+import { ChunkRecorder } from "./chunk-recorder.js";
+import { ProblemList, type Problem } from "./problems.js";
+import { checkWalkedFields } from "./verify-fields.js";
+import { RamChecker } from "./verify-ram.js";
+import { verifyTail } from "./verify-tail.js";
+
+export interface VerifyReport {
+  ok: boolean;
+  problems: Problem[];
+}
+
+/** What was checked, for a human summary (not part of the JSON report). */
+export interface VerifyCounts {
+  bytes: number;
+  ramPages: number;
+  sections: number;
+  vmdesc: boolean;
+}
+
+export interface VerifyOptions {
+  /** Passed to the decoder. */
+  maxTailBytes?: number;
+  /** Called with the decoder's offset after each record (progress). */
+  onOffset?: (offset: number) => void;
+}
+
+export async function verifyStream(input: ByteInput, options: VerifyOptions = {}): Promise<VerifyReport & { counts: VerifyCounts }> {
+  const problems = new ProblemList();
+  const recorder = new ChunkRecorder(input);
+  const decoder = new StreamDecoder(recorder, options.maxTailBytes === undefined ? {} : { maxTailBytes: options.maxTailBytes });
+  const ram = new RamChecker(problems);
+  const spans = new IterativeSpans();
+  let tailStart: number | undefined;
+  let lastEnd = 0;
+  let atBoundary = false;
+  let configuration: ConfigurationRecord | undefined;
+  let failure: unknown;
+  try {
+    for await (const rec of decoder.records()) {
+      if (tailStart === undefined && ((rec.kind === "section" && rec.type === "full") || rec.kind === "eof")) tailStart = rec.start;
+      if (tailStart === undefined) {
+        lastEnd = rec.end;
+        recorder.release(rec.end);
+        atBoundary = rec.kind === "footer" || rec.kind === "command" || rec.kind === "header" || rec.kind === "configuration" || (rec.kind === "ram" && rec.type === "eos" && decoder.info.footers === false);
+      } else spans.add(rec);
+      if (rec.kind === "configuration") configuration = { ...rec, bytes: rec.bytes.slice() };
+      if (rec.kind === "ram") {
+        ram.setPageSize(decoder.info.ram.pageSize);
+        ram.add(rec);
+      }
+      options.onOffset?.(rec.end);
+    }
+  } catch (e) {
+    failure = e;
+  }
+  // The decoder reads the whole tail before yielding from it: if it failed at an element
+  // boundary in front of a FULL section or EOF, the failure is in the tail.
+  if (tailStart === undefined && failure !== undefined && atBoundary && recorder.length > lastEnd) {
+    const next = recorder.bytesFrom(lastEnd)[0];
+    if (next === QEMU_VM.SECTION_FULL || next === QEMU_VM.EOF) tailStart = lastEnd;
+  }
+  let sections = 0;
+  let doc: Vmdesc | undefined;
+  const before = problems.size;
+  if (tailStart !== undefined) {
+    const tail = recorder.bytesFrom(tailStart);
+    const result = verifyTail(tail, { base: tailStart, footers: decoder.info.footers, decodedSpans: spans.spans, problems });
+    sections = result.sections;
+    doc = result.doc;
+    if (doc) checkAgainstVmdesc(doc, result.vmdescAt ?? tailStart, configuration, decoder.info.ram.pageSize, problems);
+  }
+  if (failure !== undefined && (tailStart === undefined || problems.size === before)) problems.addError(failure, recorder.length);
+  const list = problems.sorted();
+  if (problems.dropped > 0) list.push({ offset: recorder.length, path: "", code: "LIMIT", message: `${problems.dropped} more problems not listed` });
+  return {
+    ok: list.length === 0,
+    problems: list,
+    counts: { bytes: recorder.length, ramPages: ram.pages, sections, vmdesc: doc !== undefined },
+  };
+}
+
+/** The configuration section and the page size, against what the vmdesc says of them. */
+function checkAgainstVmdesc(doc: Vmdesc, vmdescAt: number, conf: ConfigurationRecord | undefined, pageSize: number | undefined, problems: ProblemList): void {
+  if (pageSize !== undefined && typeof doc.page_size === "number" && doc.page_size !== pageSize) {
+    problems.add("PAGE_SIZE", `the vmdesc says page_size ${doc.page_size}, the stream's RAM uses ${pageSize}-byte pages`, vmdescAt, "vmdesc / page_size");
+  }
+  const desc = doc.configuration;
+  if (desc === undefined) return;
+  if (conf === undefined) {
+    problems.add("MISSING_SECTION", "the vmdesc describes a configuration section, the stream has none", vmdescAt, "vmdesc / configuration");
+    return;
+  }
+  try {
+    // The record's bytes start with the 0x07 type byte; the vmsd's fields follow it.
+    const walk = walkSection(desc, conf.bytes, 1, { base: conf.start, path: "configuration" });
+    if (walk.end !== conf.bytes.length) {
+      problems.add("SIZE_MISMATCH", `the vmdesc's configuration takes ${walk.end - 1} bytes, the section has ${conf.bytes.length - 1}`, conf.start + walk.end, "configuration");
+    }
+    checkWalkedFields(desc, walk.node, conf.bytes, conf.start, "configuration", problems);
+  } catch (e) {
+    problems.addError(e, conf.start, "configuration");
+  }
+}
+
+/**
+ * Iterative sections found after the first FULL section (legal, not seen in practice): the
+ * decoder read them, so the second walk skips them by their spans.
+ */
+class IterativeSpans {
+  readonly spans = new Map<number, number>();
+  private open: number | undefined;
+
+  add(rec: StreamRecord): void {
+    if (rec.kind === "section" && rec.type !== "full") this.open = rec.start;
+    else if (this.open !== undefined && (rec.kind === "ram" || rec.kind === "footer")) this.spans.set(this.open, rec.end);
+    else this.open = undefined;
+  }
+}

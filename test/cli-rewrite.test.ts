@@ -1,0 +1,120 @@
+/**
+ * vmstate-rewrite as a user meets it, run in-process: memfs for files, in-memory stdin and
+ * stdout. Exit codes, one-line errors, no partial output files, the report on stderr.
+ */
+import { describe, expect, it } from "vitest";
+import { rewriteMain, type CliFs } from "@vmstate/cli";
+import { readSample } from "./support/samples.js";
+import { equalBytes } from "./support/decode.js";
+import { runMain } from "./support/cli.js";
+import { memFs } from "./support/memfs.js";
+
+const ARM = readSample("aarch64-virt-max-4cpu.mig");
+const X86 = readSample("x86_64-pc-seabios.mig");
+/** A register every TCG `-cpu max` list holds, with a non-zero value (ID_PFR0_EL1). */
+const REG = "0x603000000013c008";
+
+/** The memfs calls these tests use beyond the CLI's own. */
+const view = (fs: CliFs) => fs as unknown as { readdirSync(dir: string): string[]; readFileSync(path: string): Buffer };
+
+describe("vmstate-rewrite", () => {
+  it("teaches in --help, with examples and exit codes", async () => {
+    const r = await runMain(rewriteMain, ["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.printed).toContain("--hide");
+    expect(r.printed).toContain("Failed to load cpu:cpreg_vmstate_array_len");
+    expect(r.printed).toContain("Exit codes:");
+  });
+
+  it("refuses unknown options with exit 2 and a hint", async () => {
+    const r = await runMain(rewriteMain, ["--frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^vmstate-rewrite: Unknown argument: frobnicate\nTry 'vmstate-rewrite --help'.\n$/);
+  });
+
+  it("copies a valid stream from stdin to stdout byte for byte", async () => {
+    const r = await runMain(rewriteMain, [], { stdin: [ARM] });
+    expect(r.code).toBe(0);
+    expect(equalBytes(r.stdout, ARM)).toBe(true);
+    expect(r.stderr).toBe("");
+  });
+
+  it("reports damaged input in one line with the offset and section, exit 1", async () => {
+    const damaged = ARM.slice(0, 300_000);
+    const r = await runMain(rewriteMain, [], { stdin: [damaged] });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^vmstate-rewrite: input ends inside .* in ram \(0\) PART at offset 0x[0-9a-f]+ \(\d+\)\n$/);
+  });
+
+  it("leaves no file behind for -o when the input is bad", async () => {
+    const fs = memFs({ "/d/in.mig": ARM.slice(0, 300_000) });
+    const r = await runMain(rewriteMain, ["-i", "/d/in.mig", "-o", "/d/out.mig"], { fs });
+    expect(r.code).toBe(1);
+    expect(view(fs).readdirSync("/d")).toEqual(["in.mig"]);
+  });
+
+  it("rewrites in place, and leaves the original untouched when refused", async () => {
+    const fs = memFs({ "/d/vm.mig": ARM });
+    const refused = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", REG, "--strict"], { fs });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain("--strict refuses this rewrite");
+    expect(equalBytes(new Uint8Array(view(fs).readFileSync("/d/vm.mig")), ARM)).toBe(true);
+    expect(view(fs).readdirSync("/d")).toEqual(["vm.mig"]);
+
+    const done = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", REG], { fs });
+    expect(done.code).toBe(0);
+    const out = new Uint8Array(view(fs).readFileSync("/d/vm.mig"));
+    // Each of the 4 vCPUs loses one id and one value; the vmdesc text keeps its length.
+    expect(out.length).toBe(ARM.length - 4 * 16);
+    expect(done.stderr.match(/cpu \d: hide 0x603000000013c008 ID_PFR0_EL1 \(value 0x[0-9a-f]{16}\)/g)).toHaveLength(4);
+    expect(done.stderr).toContain("warning: cpu 0: hiding ID_PFR0_EL1 (0x603000000013c008) drops the non-zero value");
+  });
+
+  it("--dry-run reports without writing, --report-json writes the same as data", async () => {
+    const fs = memFs({ "/d/vm.mig": ARM });
+    const r = await runMain(rewriteMain, ["-i", "/d/vm.mig", "-o", "/d/out.mig", "--dry-run", "--hide", `${REG},VENDOR_HYP_BMAP_2`, "--report-json", "/d/report.json"], { fs });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("cpu 0: would hide 0x603000000013c008 ID_PFR0_EL1");
+    expect(r.stderr).toContain("not in any vCPU, nothing to hide: 0x6030000000160003 KVM_REG_ARM_VENDOR_HYP_BMAP_2");
+    expect(fs.existsSync("/d/out.mig")).toBe(false);
+    const report = JSON.parse(fs.readFileSync("/d/report.json", "utf8"));
+    expect(report.changes).toHaveLength(4);
+    expect(report.changes[0]).toMatchObject({ vcpu: 0, kind: "hidden", id: REG, name: "ID_PFR0_EL1" });
+    expect(report.absent).toEqual([{ kind: "hide", id: "0x6030000000160003", name: "KVM_REG_ARM_VENDOR_HYP_BMAP_2" }]);
+  });
+
+  it("reads ids from --hide-from, with comments", async () => {
+    const fs = memFs({ "/d/hidden.txt": "# registers a 6.1 host lacks\nID_PFR0_EL1   # main id\n\n" });
+    const r = await runMain(rewriteMain, ["--hide-from", "/d/hidden.txt", "--dry-run"], { fs, stdin: [ARM] });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("would hide 0x603000000013c008 ID_PFR0_EL1");
+  });
+
+  it("sets a present register and keeps the stream otherwise identical in size", async () => {
+    const r = await runMain(rewriteMain, ["--set", `${REG}=0x410fd070`], { stdin: [ARM] });
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(ARM.length);
+    expect(r.stderr).toMatch(/cpu 0: set 0x603000000013c008 ID_PFR0_EL1 0x[0-9a-f]{16} -> 0x00000000410fd070/);
+  });
+
+  it("refuses --hide on a stream without Arm cpu sections, exit 4", async () => {
+    const r = await runMain(rewriteMain, ["--hide", REG], { stdin: [X86] });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("no Arm cpu section with a register list (machine pc-i440fx-7.2)");
+  });
+
+  it("rejects a misspelt register with a suggestion, exit 2", async () => {
+    const r = await runMain(rewriteMain, ["--hide", "VENDOR_HYP_BMAP2"], { stdin: [ARM] });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("KVM_REG_ARM_VENDOR_HYP_BMAP_2");
+  });
+
+  it("draws progress only when stderr is a terminal and the size is known", async () => {
+    const fs = memFs({ "/d/vm.mig": ARM });
+    const tty = await runMain(rewriteMain, ["-i", "/d/vm.mig", "-o", "/d/o1.mig"], { fs, stderrIsTTY: true });
+    expect(tty.stderr).toContain("vmstate-rewrite [");
+    const pipe = await runMain(rewriteMain, ["-i", "/d/vm.mig", "-o", "/d/o2.mig"], { fs, stderrIsTTY: false });
+    expect(pipe.stderr).toBe("");
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * `vmstate-inspect explain` on real samples. The expectations are what real QEMU 7.2 does
+ * with these streams (checked in e2e-explain.test.ts): the 10.0 stream of the backward
+ * pair fails at field 13; a 1-vCPU stream fails post_load in a 4-vCPU destination (L2CTLR
+ * counts CPUs); a stream loads into its own configuration.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { inspectMain, EXIT } from "@vmstate/cli";
+import { formatRegId, isReadOnlyIdRegister, registerName } from "@vmstate/arm";
+import type { Explanation } from "@vmstate/inspect";
+import { cpregsOf } from "./support/cpregs.js";
+import { runMain } from "./support/cli.js";
+import { memFs } from "./support/memfs.js";
+import { readSample, SAMPLES_DIR } from "./support/samples.js";
+import { simulateNewerSource } from "../tools/simulate-newer-source.js";
+
+const OLD = "aarch64-virt-7.2-a57.mig";
+const NEW = "newer-aarch64-virt-7.2-a57.mig";
+const path = (f: string) => join(SAMPLES_DIR, f);
+
+async function explain(src: string, dest: string, fs?: Parameters<typeof runMain>[2]["fs"]): Promise<Explanation> {
+  const run = await runMain(inspectMain, ["explain", "--json", src, "--dest", dest], fs ? { fs } : {});
+  expect(run.code, run.stderr).toBe(EXIT.OK);
+  return JSON.parse(run.printed) as Explanation;
+}
+
+/** What 7.2 lacks, and 7.2's values of the ID registers that differ: computed from the two lists. */
+async function expectedFix(): Promise<{ hide: string[]; set: string[]; srcCount: number; destCount: number }> {
+  const src = (await cpregsOf(readSample(NEW))).get(0)!;
+  const dest = (await cpregsOf(readSample(OLD))).get(0)!;
+  const destValue = new Map(dest.indexes.map((id, i) => [id, dest.values[i]!]));
+  const hide = src.indexes.filter((id) => !destValue.has(id)).map(formatRegId);
+  const set = src.indexes.flatMap((id, i) => {
+    const v = destValue.get(id);
+    return v !== undefined && v !== src.values[i] && isReadOnlyIdRegister(id) ? [`${formatRegId(id)}=${formatRegId(v)}`] : [];
+  });
+  return { hide, set, srcCount: src.count, destCount: dest.count };
+}
+
+describe("explain against a destination stream", () => {
+  it("predicts 7.2's refusal of the 10.0 stream and proposes hide + set", async () => {
+    const e = await explain(path(NEW), path(OLD));
+    const want = await expectedFix();
+    expect(e.loadable).toBe(false);
+    expect(e.predicted_error).toBe(
+      [
+        `Invalid value ${want.srcCount} expecting positive value <= ${want.destCount}`,
+        "Failed to load cpu:cpreg_vmstate_array_len",
+        "error while loading state for instance 0x0 of device 'cpu'",
+        "load of migration failed: Invalid argument",
+      ].join("\n"),
+    );
+    expect(e.problems.map((p) => p.kind)).toEqual(["cpreg-count", "cpreg-unknown-ids", "cpreg-id-values"]);
+    expect(e.problems[1]!.ids).toEqual(want.hide);
+    expect(e.fix).not.toBeNull();
+    expect(e.fix!.argv).toEqual(["--hide", want.hide.join(","), ...want.set.flatMap((s) => ["--set", s])]);
+    expect(want.set.length).toBeGreaterThan(0);
+    expect(e.fix!.command).toMatch(/^vmstate-rewrite --hide 0x[0-9a-f,x]+ --set .* < \S+newer-aarch64-virt-7\.2-a57\.mig > \S+\.fixed\.mig$/);
+    // RMR/RMR_EL1 hold 1 in the 10.0 stream: hiding them drops state, and the report says so.
+    expect(e.fix!.warnings.some((w) => w.startsWith(`hiding ${registerName(0x603000000013c602n)}`))).toBe(true);
+  });
+
+  it("says a stream loads into the configuration that saved it", async () => {
+    for (const f of [OLD, "aarch64-virt-max-4cpu.mig", "x86_64-pc-seabios.mig"]) {
+      const e = await explain(path(f), path(f));
+      expect(e.loadable).toBe(true);
+      expect(e.predicted_error).toBeNull();
+      expect(e.problems).toEqual([]);
+      expect(e.fix).toBeNull();
+    }
+  });
+
+  it("predicts the post_load failure of a 1-vCPU stream in a 4-vCPU destination (L2CTLR)", async () => {
+    const e = await explain(path("aarch64-virt-max-1cpu.mig"), path("aarch64-virt-max-4cpu.mig"));
+    expect(e.loadable).toBe(false);
+    expect(e.predicted_error).toBe("error while loading state for instance 0x0 of device 'cpu'\nload of migration failed: Operation not permitted");
+    expect(e.fix!.set.map((s) => s.name).sort()).toEqual(["L2CTLR", "L2CTLR_EL1"]);
+  });
+
+  it("refuses more vCPUs than the destination has, with no fix", async () => {
+    const e = await explain(path("aarch64-virt-max-4cpu.mig"), path("aarch64-virt-max-1cpu.mig"));
+    expect(e.loadable).toBe(false);
+    expect(e.problems.filter((p) => p.kind === "unknown-section").map((p) => p.section)).toEqual([
+      "cpu_common (1)", "cpu (1)", "cpu_common (2)", "cpu (2)", "cpu_common (3)", "cpu (3)",
+    ]);
+    expect(e.fix).toBeNull();
+  });
+
+  it("refuses another machine type and page size first, as the configuration section does", async () => {
+    const e = await explain(path("aarch64-virt-2.6-1k-pages.mig"), path(OLD));
+    expect(e.problems[0]!.kind).toBe("machine-type");
+    expect(e.predicted_error).toBe("Machine type received is 'virt-2.6' and local is 'virt-7.2'\nload of migration failed: Invalid argument");
+    expect(e.fix).toBeNull();
+  });
+
+  it("reads SRC from standard input (a pipe), and names it SRC in the command", async () => {
+    const run = await runMain(inspectMain, ["explain", "--json", "-", "--dest", path(OLD)], { stdin: [readSample(NEW)] });
+    expect(run.code, run.stderr).toBe(0);
+    const e = JSON.parse(run.printed) as Explanation;
+    expect(e.loadable).toBe(false);
+    expect(e.fix!.command).toMatch(/ < SRC > FIXED$/);
+    const both = await runMain(inspectMain, ["explain", "-", "--dest", "-"]);
+    expect(both.code).toBe(EXIT.USAGE);
+  });
+
+  it("prints the verdict, QEMU's lines and a copyable command in text", async () => {
+    const run = await runMain(inspectMain, ["explain", path(NEW), "--dest", path(OLD)]);
+    expect(run.code).toBe(0);
+    expect(run.printed).toContain("The destination would REFUSE this stream. QEMU would print:\n  Invalid value");
+    expect(run.printed).toMatch(/hide  0x6030000000139828  DBGDTRTX_EL0/);
+    expect(run.printed).toMatch(/vmstate-rewrite \\\n {4}--hide 0x/);
+  });
+});
+
+describe("explain against a register list", () => {
+  it("checks the cpreg list only, says values were not checked, hides what the list lacks", async () => {
+    const dest = (await cpregsOf(readSample(OLD))).get(0)!;
+    // Names are allowed in the list, and comments.
+    const text = ["# registers of the 7.2 destination", ...dest.indexes.map((id) => (id === 0x603000000013c00an ? "ID_DFR0_EL1  # by name" : formatRegId(id)))].join("\n");
+    const fs = memFs({ "/src.mig": readSample(NEW), "/dest.txt": text });
+    const e = await explain("/src.mig", "/dest.txt", fs);
+    const want = await expectedFix();
+    expect(e.destination_kind).toBe("register-list");
+    expect(e.loadable).toBe(false);
+    expect(e.predicted_error).toContain("Failed to load cpu:cpreg_vmstate_array_len");
+    expect(e.fix!.argv).toEqual(["--hide", want.hide.join(",")]);
+    expect(e.notes.some((n) => n.startsWith("register values were not checked"))).toBe(true);
+  });
+
+  it("refuses a stream with no Arm cpu (exit 4), and a file that is neither (exit 2)", async () => {
+    const fs = memFs({ "/x86.mig": readSample("x86_64-pc-seabios.mig"), "/ids.txt": "0x603000000013c00a\n", "/junk": "not a register\n" });
+    const x86 = await runMain(inspectMain, ["explain", "/x86.mig", "--dest", "/ids.txt"], { fs });
+    expect(x86.code).toBe(EXIT.REFUSED);
+    const junk = await runMain(inspectMain, ["explain", "/x86.mig", "--dest", "/junk"], { fs });
+    expect(junk.code).toBe(EXIT.USAGE);
+    expect(junk.stderr).toContain("neither a migration stream");
+  });
+
+  it("prints the prediction for a truncated source, then its error (exit 1)", async () => {
+    const bytes = readSample(NEW);
+    const fs = memFs({ "/cut.mig": bytes.subarray(0, bytes.length - 3000), "/dest.mig": readSample(OLD) });
+    const run = await runMain(inspectMain, ["explain", "/cut.mig", "--dest", "/dest.mig"], { fs });
+    expect(run.code).toBe(EXIT.BAD_STREAM);
+    expect(run.printed).toContain("Failed to load cpu:cpreg_vmstate_array_len");
+    expect(run.printed).toContain("/cut.mig: damaged or truncated");
+    expect(run.stderr).toMatch(/at offset 0x[0-9a-f]+/);
+  });
+});
+
+describe("explain a newer-kernel register", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vmstate-explain-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("hides KVM_REG_ARM_VENDOR_HYP_BMAP_2 on every vCPU and warns that its value is not 0", async () => {
+    const file = "aarch64-virt-max-4cpu.mig";
+    const newer = join(dir, "newer.mig");
+    await simulateNewerSource(path(file), newer, new Map([[0x6030000000160003n, 3n]]));
+    const e = await explain(newer, path(file));
+    expect(e.loadable).toBe(false);
+    expect(e.predicted_error?.split("\n")[1]).toBe("Failed to load cpu:cpreg_vmstate_array_len");
+    expect(e.problems.filter((p) => p.kind === "cpreg-unknown-ids").map((p) => p.section)).toEqual(["cpu (0)", "cpu (1)", "cpu (2)", "cpu (3)"]);
+    expect(e.fix!.argv).toEqual(["--hide", "0x6030000000160003"]);
+    expect(e.fix!.warnings).toHaveLength(1);
+    expect(e.fix!.warnings[0]).toMatch(/^hiding KVM_REG_ARM_VENDOR_HYP_BMAP_2 \(0x6030000000160003\) drops a non-zero value \(0x0000000000000003\)/);
+  });
+});
