@@ -5,7 +5,7 @@
  *
  * For each size: `cat IN | vmstate-rewrite --hide … > /dev/null` against `cat IN | cat >
  * /dev/null`, alternating, median of the runs, time ratio and vmstate's peak RSS; then the
- * in-process decode throughput; then the inspect benchmarks against QEMU's
+ * in-process decode throughput; then the inspect benchmarks (bench/inspect.ts) against QEMU's
  * analyze-migration.py when it is available.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { FdReader } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
 import { openSync, closeSync } from "node:fs";
+import { runInspectBench } from "./inspect.js";
 
 const root = resolve(import.meta.dirname, "..");
 const rewriteBin = join(root, "packages/cli/bin/vmstate-rewrite.js");
@@ -88,9 +89,4 @@ if (present.length === 0) {
 console.log(`node ${process.version}; ${execFileSync("nproc").toString().trim()} cores`);
 for (const f of present) benchRewrite(f);
 for (const f of present) await benchDecode(f);
-try {
-  const { runInspectBench } = (await import("./inspect.js")) as { runInspectBench?: (stream: string) => Promise<void> };
-  if (runInspectBench) await runInspectBench(present[0]!);
-} catch (e) {
-  if ((e as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw e;
-}
+await runInspectBench(present[0]!);

@@ -66,7 +66,7 @@ describe.each(sampleFiles())("damaged %s", (name) => {
       for (let k = 0; k < 3; k++) {
         const at = h.start + Math.floor(next() * (h.end - h.start));
         const damaged = bytes.slice();
-        damaged[at] ^= 1 << Math.floor(next() * 8);
+        damaged[at] = damaged[at]! ^ (1 << Math.floor(next() * 8));
         const err = await decodeError([damaged]);
         // A flip can land in a byte nobody checks (a version number): then decoding succeeds.
         if (err !== undefined) expect(err, `flip at ${at} in ${h.kind}`).toBeInstanceOf(VmstateError);

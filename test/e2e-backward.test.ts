@@ -2,8 +2,8 @@
  * A real backward migration: QEMU 10.0 saved `-M virt-7.2 -cpu cortex-a57`; QEMU 7.2 refuses
  * it (its cpreg list is shorter, and read-only ID registers hold other values). The fix is
  * derived here from the two real streams: hide what 7.2 lacks, set the ID registers to 7.2's
- * values. Then 7.2 loads the rewritten stream, from a file and live, with vmstate-rewrite as
- * a filter inside a running migration between the two QEMUs.
+ * values (tools/samples/rewritten.ts). Then 7.2 loads the rewritten stream, from a file and
+ * live, with vmstate-rewrite as a filter inside a running migration between the two QEMUs.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rewriteMain } from "@vmstate/cli";
-import { formatRegId, isReadOnlyIdRegister } from "@vmstate/arm";
+import { formatRegId } from "@vmstate/arm";
+import { backwardFix } from "../tools/samples/rewritten.js";
 import { requireQemu } from "../tools/qemu/binaries.js";
 import { launchQemu } from "../tools/qemu/launch.js";
 import { loadStream, resumeAndCheck } from "../tools/qemu/load.js";
@@ -19,7 +20,6 @@ import { pollMigrate, shellQuote } from "../tools/qemu/capture.js";
 import { loadLike, sampleEntry } from "./support/manifest.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
 import { runMain } from "./support/cli.js";
-import { cpregsOf } from "./support/cpregs.js";
 
 const OLD = "aarch64-virt-7.2-a57.mig";
 const NEW = "newer-aarch64-virt-7.2-a57.mig";
@@ -27,18 +27,12 @@ const dir = mkdtempSync(join(tmpdir(), "vmstate-e2e-backward-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** vmstate-rewrite arguments that make NEW's cpu list acceptable to the QEMU that wrote OLD. */
-async function backwardFix(): Promise<string[]> {
-  const oldCpu = (await cpregsOf(readSample(OLD))).get(0)!;
-  const newCpu = (await cpregsOf(readSample(NEW))).get(0)!;
-  const oldValues = new Map(oldCpu.indexes.map((id, i) => [id, oldCpu.values[i]!]));
-  const hide: string[] = [];
-  const set: string[] = [];
-  newCpu.indexes.forEach((id, i) => {
-    const want = oldValues.get(id);
-    if (want === undefined) hide.push(formatRegId(id));
-    else if (isReadOnlyIdRegister(id) && want !== newCpu.values[i]) set.push(`${formatRegId(id)}=${formatRegId(want)}`);
-  });
-  return [...(hide.length ? ["--hide", hide.join(",")] : []), ...set.flatMap((s) => ["--set", s])];
+async function backwardFixArgs(): Promise<string[]> {
+  const { hide, set } = await backwardFix(readSample(NEW), readSample(OLD));
+  return [
+    ...(hide.length ? ["--hide", hide.map(formatRegId).join(",")] : []),
+    ...[...set].flatMap(([id, v]) => ["--set", `${formatRegId(id)}=${formatRegId(v)}`]),
+  ];
 }
 
 describe("backward migration 10.0 -> 7.2 (virt-7.2, cortex-a57)", () => {
@@ -46,7 +40,7 @@ describe("backward migration 10.0 -> 7.2 (virt-7.2, cortex-a57)", () => {
   let fix: string[];
 
   beforeAll(async () => {
-    fix = await backwardFix();
+    fix = await backwardFixArgs();
   });
 
   it("needs registers hidden and ID registers set", () => {

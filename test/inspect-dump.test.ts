@@ -104,7 +104,8 @@ describe("dump as text", () => {
   it.each(sampleFiles())("fits 80 columns and shows every section of %s", async (name) => {
     const r = await dump([join(SAMPLES_DIR, name)]);
     expect(r.code).toBe(0);
-    const long = r.printed.split("\n").filter((l) => l.length > 80);
+    // Lines naming the file repeat the path the user typed, which may be any length.
+    const long = r.printed.split("\n").filter((l) => l.length > 80 && !l.includes(SAMPLES_DIR));
     expect(long).toEqual([]);
     expect(r.printed).toMatch(/^cpu \(0\) {2}section \d+, version \d+/m);
   });

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { inspectMain, EXIT } from "@vmstate/cli";
-import { formatRegId, isReadOnlyIdRegister, registerName } from "@vmstate/arm";
+import { inspectMain, EXIT, type CliFs } from "@vmstate/cli";
+import { formatRegId, registerName } from "@vmstate/arm";
 import type { Explanation } from "@vmstate/inspect";
-import { cpregsOf } from "./support/cpregs.js";
+import { backwardFix, cpregsOf } from "../tools/samples/rewritten.js";
 import { runMain } from "./support/cli.js";
 import { memFs } from "./support/memfs.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
@@ -21,7 +21,7 @@ const OLD = "aarch64-virt-7.2-a57.mig";
 const NEW = "newer-aarch64-virt-7.2-a57.mig";
 const path = (f: string) => join(SAMPLES_DIR, f);
 
-async function explain(src: string, dest: string, fs?: Parameters<typeof runMain>[2]["fs"]): Promise<Explanation> {
+async function explain(src: string, dest: string, fs?: CliFs): Promise<Explanation> {
   const run = await runMain(inspectMain, ["explain", "--json", src, "--dest", dest], fs ? { fs } : {});
   expect(run.code, run.stderr).toBe(EXIT.OK);
   return JSON.parse(run.printed) as Explanation;
@@ -29,15 +29,13 @@ async function explain(src: string, dest: string, fs?: Parameters<typeof runMain
 
 /** What 7.2 lacks, and 7.2's values of the ID registers that differ: computed from the two lists. */
 async function expectedFix(): Promise<{ hide: string[]; set: string[]; srcCount: number; destCount: number }> {
-  const src = (await cpregsOf(readSample(NEW))).get(0)!;
-  const dest = (await cpregsOf(readSample(OLD))).get(0)!;
-  const destValue = new Map(dest.indexes.map((id, i) => [id, dest.values[i]!]));
-  const hide = src.indexes.filter((id) => !destValue.has(id)).map(formatRegId);
-  const set = src.indexes.flatMap((id, i) => {
-    const v = destValue.get(id);
-    return v !== undefined && v !== src.values[i] && isReadOnlyIdRegister(id) ? [`${formatRegId(id)}=${formatRegId(v)}`] : [];
-  });
-  return { hide, set, srcCount: src.count, destCount: dest.count };
+  const { hide, set } = await backwardFix(readSample(NEW), readSample(OLD));
+  return {
+    hide: hide.map(formatRegId),
+    set: [...set].map(([id, v]) => `${formatRegId(id)}=${formatRegId(v)}`),
+    srcCount: (await cpregsOf(readSample(NEW))).get(0)!.count,
+    destCount: (await cpregsOf(readSample(OLD))).get(0)!.count,
+  };
 }
 
 describe("explain against a destination stream", () => {

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { inspectMain, EXIT } from "@vmstate/cli";
+import { inspectMain, EXIT, type CliFs } from "@vmstate/cli";
 import type { LayoutEntry } from "@vmstate/inspect";
 import { runMain } from "./support/cli.js";
 import { memFs } from "./support/memfs.js";
@@ -18,7 +18,7 @@ interface LayoutJson {
   entries: LayoutEntry[];
 }
 
-async function layout(argv: string[], fs?: Parameters<typeof runMain>[2]["fs"]): Promise<{ code: number; json: LayoutJson; stderr: string }> {
+async function layout(argv: string[], fs?: CliFs): Promise<{ code: number; json: LayoutJson; stderr: string }> {
   const run = await runMain(inspectMain, ["sections", "--json", ...argv], fs ? { fs } : {});
   return { code: run.code, json: JSON.parse(run.printed) as LayoutJson, stderr: run.stderr };
 }
@@ -66,7 +66,8 @@ describe("sections", () => {
     expect(run.printed).toMatch(/FULL  id \d+ cpu \(0\) v22/);
     expect(run.printed).toMatch(/command SWITCHOVER_START \(11\)/);
     expect(run.printed).toMatch(/vmdesc \d+ bytes of JSON/);
-    expect(run.printed.split("\n").filter((l) => l.length > 80)).toEqual([]);
+    // Lines naming the file repeat the path the user typed, which may be any length.
+    expect(run.printed.split("\n").filter((l) => l.length > 80 && !l.includes(SAMPLES_DIR))).toEqual([]);
   });
 
   it("prints what decoded before a cut, then the error at the cut (exit 1)", async () => {
