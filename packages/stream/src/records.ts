@@ -7,6 +7,7 @@ import type { Vmdesc, DeviceDesc, FieldTree } from "@vmstate/vmsd";
  * give the same bytes).
  */
 export type StreamRecord =
+  | LibvirtHeaderRecord
   | HeaderRecord
   | ConfigurationRecord
   | SectionRecord
@@ -25,6 +26,19 @@ interface Span {
   end: number;
   /** The original bytes (a view; copy to keep beyond the next record). */
   bytes: Uint8Array;
+}
+
+/** The `virsh save` wrapper before the QEMU stream (libvirt's virQEMUSaveHeader + XML). */
+export interface LibvirtHeaderRecord extends Span {
+  kind: "libvirt";
+  /** False for a `LibvirtQemudPart` image: libvirt never finished writing it. */
+  complete: boolean;
+  /** Byte order of the saving host. */
+  endianness: "little" | "big";
+  wasRunning: boolean;
+  format: string;
+  domainXml: string;
+  cookieXml: string | undefined;
 }
 
 export interface HeaderRecord extends Span {

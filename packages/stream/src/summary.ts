@@ -23,6 +23,8 @@ export interface SectionSummary {
 }
 
 export interface StreamSummary {
+  /** The `virsh save` wrapper, when there is one. */
+  libvirt: { complete: boolean; wasRunning: boolean; format: string; domain: string | null; streamOffset: number } | null;
   machine: string | null;
   pageSize: number | null;
   pageSizeSource: string | null;
@@ -44,10 +46,10 @@ export interface StreamSummary {
 
 /**
  * Builds the `summary` view of a stream from its records, one record at a time, so that a
- * damaged stream still yields everything decoded before the damage.
+ * damaged stream still yields everything decoded before the damage. Page counts come from
+ * the decoder's tally (`tallyPages`), so the decoder need not hand out a record per page.
  */
 export class SummaryCollector {
-  private readonly blocks = new Map<string, RamBlockSummary>();
   private readonly sections: SectionSummary[] = [];
   private readonly commands: string[] = [];
   private vmdescKeys: string[] = [];
@@ -72,7 +74,6 @@ export class SummaryCollector {
         break;
       case "ram":
         this.extend(rec.end);
-        this.countRam(rec);
         break;
       case "device":
         this.devices++;
@@ -102,23 +103,12 @@ export class SummaryCollector {
     if (this.open) this.open.size = end - this.open.offset;
   }
 
-  private countRam(rec: Extract<StreamRecord, { kind: "ram" }>): void {
-    if (rec.type === "mem_size") {
-      for (const b of rec.blocks ?? []) {
-        this.blocks.set(b.idstr, { name: b.idstr, size: Number(b.usedLength), pages: { zero: 0, normal: 0, compressed: 0, xbzrle: 0 } });
-      }
-      return;
-    }
-    const block = this.blocks.get(rec.block);
-    if (!block) return;
-    if (rec.type === "zero") block.pages.zero++;
-    else if (rec.type === "page") block.pages.normal++;
-    else if (rec.type === "compressed") block.pages.compressed++;
-    else if (rec.type === "xbzrle") block.pages.xbzrle++;
-  }
-
   result(info: StreamInfo): StreamSummary {
+    const lv = info.libvirt;
     return {
+      libvirt: lv
+        ? { complete: lv.complete, wasRunning: lv.wasRunning, format: lv.format, domain: /<name>([^<]*)<\/name>/.exec(lv.domainXml)?.[1] ?? null, streamOffset: lv.end }
+        : null,
       machine: info.machine ?? null,
       pageSize: info.ram.pageSize ?? null,
       pageSizeSource: info.ram.pageSizeSource ?? null,
@@ -130,7 +120,11 @@ export class SummaryCollector {
         commands: [...new Set(this.commands)],
         vmdescKeys: this.vmdescKeys,
       },
-      ram: [...this.blocks.values()],
+      ram: [...info.ram.blocks].map(([name, size]) => ({
+        name,
+        size: Number(size),
+        pages: info.ram.tally?.get(name) ?? { zero: 0, normal: 0, compressed: 0, xbzrle: 0 },
+      })),
       sections: this.sections,
       devices: this.devices,
       bytes: this.bytes,

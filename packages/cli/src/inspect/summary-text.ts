@@ -17,6 +17,13 @@ function yesNo(v: boolean | null, what: string): string {
 export function formatSummary(s: StreamSummary, name: string): string {
   const lines: string[] = [];
   lines.push(`stream:      ${name} (${s.bytes} bytes decoded)`);
+  if (s.libvirt) {
+    const lv = s.libvirt;
+    lines.push(
+      `libvirt:     virsh save image of domain ${lv.domain ?? "(unnamed)"}, ${lv.wasRunning ? "was running" : "was paused"}` +
+        `${lv.complete ? "" : ", INCOMPLETE (LibvirtQemudPart)"}; QEMU stream at offset ${lv.streamOffset}`,
+    );
+  }
   lines.push(`machine:     ${s.machine ?? "(no configuration section)"}`);
   lines.push(`page size:   ${s.pageSize ?? "unknown"}${s.pageSizeSource ? ` (${s.pageSizeSource})` : ""}`);
   const f = s.features;

@@ -9,7 +9,7 @@ import { formatSummary } from "./summary-text.js";
  */
 export async function summaryCommand(file: string, json: boolean, io: CliIo): Promise<ExitCode> {
   const input = openInput(file, io);
-  const decoder = new StreamDecoder(input.bytes);
+  const decoder = new StreamDecoder(input.bytes, { ramRecords: false, tallyPages: true });
   const collector = new SummaryCollector();
   let failure: unknown;
   try {

@@ -1,0 +1,104 @@
+import { MalformedError, UnsupportedError, LimitError, ByteWriter, type ByteSource } from "@vmstate/wire";
+import type { LibvirtHeaderRecord } from "./records.js";
+
+/**
+ * The header `virsh save` puts before the QEMU stream (libvirt src/qemu/qemu_saveimage.h:
+ * virQEMUSaveHeader): 16 magic bytes, five 32-bit words in the saving host's byte order,
+ * 56 unused bytes, then `dataLen` bytes of domain XML, optional cookie XML and padding. The
+ * QEMU stream starts right after.
+ */
+export const LIBVIRT_MAGIC = "LibvirtQemudSave";
+/** Written while the save is in progress; a file still carrying it is incomplete. */
+export const LIBVIRT_MAGIC_PARTIAL = "LibvirtQemudPart";
+export const LIBVIRT_HEADER_SIZE = 92;
+const LIBVIRT_SAVE_VERSION = 2;
+/** Formats: how the QEMU stream after the header is stored (qemu_saveimage_format.h). */
+export const LIBVIRT_FORMATS = ["raw", "gzip", "bzip2", "xz", "lzop", "zstd", "sparse"] as const;
+/** libvirt leaves 64 KiB of room for XML edits; real data stay far below this. */
+const MAX_DATA_LEN = 64 << 20;
+
+interface HeaderWords {
+  version: number;
+  dataLen: number;
+  wasRunning: number;
+  format: number;
+  cookieOffset: number;
+}
+
+/**
+ * binary-parser fits this fixed layout exactly, little- or big-endian alike. It is loaded
+ * only when a libvirt header is seen: its ~12 MB and ~40 ms stay off plain streams.
+ */
+async function parseWords(bytes: Uint8Array, endianness: "little" | "big"): Promise<HeaderWords> {
+  const { Parser } = await import("binary-parser/dist/binary_parser.js");
+  return new Parser()
+    .endianness(endianness)
+    .seek(16)
+    .uint32("version")
+    .uint32("dataLen")
+    .uint32("wasRunning")
+    .uint32("format")
+    .uint32("cookieOffset")
+    .parse(bytes) as HeaderWords;
+}
+
+/** True when the next bytes are a libvirt save-image magic (either form). */
+export function libvirtMagicAhead(src: ByteSource): boolean {
+  if (src.contiguous() < 16) return false;
+  let magic = "";
+  for (let i = 0; i < 16; i++) magic += String.fromCharCode(src.peekU8(i));
+  return magic === LIBVIRT_MAGIC || magic === LIBVIRT_MAGIC_PARTIAL;
+}
+
+/** Reads the libvirt header and its XML area; the QEMU stream follows. */
+export async function readLibvirtHeader(src: ByteSource): Promise<LibvirtHeaderRecord> {
+  const start = src.offset;
+  await src.need(LIBVIRT_HEADER_SIZE, "the libvirt save-image header");
+  src.mark();
+  const head = src.bytes(LIBVIRT_HEADER_SIZE);
+  const complete = String.fromCharCode(...head.subarray(0, 16)) === LIBVIRT_MAGIC;
+  // Written in the saving host's byte order; libvirt swaps when the version looks too big.
+  let endianness: "little" | "big" = "little";
+  let words = await parseWords(head, endianness);
+  if (words.version > LIBVIRT_SAVE_VERSION) words = await parseWords(head, (endianness = "big"));
+  if (words.version !== LIBVIRT_SAVE_VERSION) {
+    throw new MalformedError("BAD_VERSION", `libvirt save-image version ${words.version}, expected 2`, { offset: start + 16, path: "libvirt header" });
+  }
+  if (words.dataLen > MAX_DATA_LEN) {
+    throw new LimitError(`libvirt XML area of ${words.dataLen} bytes is implausible`, { offset: start + 20, path: "libvirt header" });
+  }
+  const format = LIBVIRT_FORMATS[words.format];
+  if (format === undefined) {
+    throw new MalformedError("MALFORMED", `unknown libvirt save-image format ${words.format}`, { offset: start + 28, path: "libvirt header" });
+  }
+  await src.need(words.dataLen, "the libvirt XML area");
+  const data = src.bytes(words.dataLen);
+  const bytes = src.sliceFromMark();
+  if (format !== "raw") {
+    const skip = `tail -c +${LIBVIRT_HEADER_SIZE + words.dataLen + 1} FILE`;
+    const hint = format === "sparse" ? "mapped-ram (sparse) images are not supported" : `decompress first: ${skip} | ${format} -dc | vmstate-inspect summary -`;
+    throw new UnsupportedError(`libvirt save image with a ${format} QEMU stream: ${hint}`, { offset: start + 28, path: "libvirt header" });
+  }
+  return {
+    kind: "libvirt",
+    start,
+    end: src.offset,
+    bytes,
+    complete,
+    endianness,
+    wasRunning: words.wasRunning !== 0,
+    format,
+    domainXml: cString(data, 0),
+    cookieXml: words.cookieOffset > 0 ? cString(data, words.cookieOffset) : undefined,
+  };
+}
+
+function cString(b: Uint8Array, from: number): string {
+  const end = b.indexOf(0, from);
+  return new TextDecoder().decode(b.subarray(from, end < 0 ? b.length : end));
+}
+
+/** The header as it came: libvirt's padding and unused words are not ours to rebuild. */
+export function encodeLibvirtHeader(rec: LibvirtHeaderRecord): Uint8Array {
+  return new ByteWriter(rec.bytes.length).bytes(rec.bytes).finish();
+}
