@@ -24,7 +24,9 @@ export class FdReader implements RecyclingInput {
 
   *[Symbol.iterator](): Iterator<Uint8Array> {
     for (;;) {
-      const buf = this.pool.pop() ?? new Uint8Array(this.chunkSize);
+      // Uninitialised memory: the read fills what is handed out, and zeroing 256 KiB per
+      // chunk would cost as much as the read itself.
+      const buf = this.pool.pop() ?? new Uint8Array(Buffer.allocUnsafeSlow(this.chunkSize).buffer, 0, this.chunkSize);
       const n = this.io.read(this.fd, buf, 0, buf.length);
       if (n === 0) return;
       yield n === buf.length ? buf : buf.subarray(0, n);

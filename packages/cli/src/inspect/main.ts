@@ -90,7 +90,8 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
         (args) => run(() => verifyCommand(String(args.file), Boolean(args.json), io)),
       )
       .demandCommand(1, "name a command: summary")
-      .example("$0 summary vm.mig", "what is in vm.mig")
-      .example("virsh save ... ; $0 summary --json vm.mig | jq .ram", "RAM blocks as JSON"),
+      .example("$0 summary vm.mig", "what is in vm.mig (also a virsh save image)")
+      .example("$0 summary --json vm.mig | jq .ram", "RAM blocks as JSON")
+      .example("$0 explain new.mig --dest old-host.mig", "why the old host refuses new.mig, and the fix"),
   );
 }
