@@ -109,7 +109,12 @@ export function findCpreg(indexes: readonly bigint[], id: bigint): number {
   return -1;
 }
 
-function checkRequest(hide: ReadonlySet<bigint>, set: ReadonlyMap<bigint, bigint>): void {
+/**
+ * Checks an edit request before any stream is read: 64-bit ids and values, no id both
+ * hidden and set.
+ * @throws {ArmError} OUT_OF_RANGE or CONFLICTING_REQUEST.
+ */
+export function checkCpregRequest(hide: ReadonlySet<bigint>, set: ReadonlyMap<bigint, bigint>): void {
   for (const id of hide) {
     if (typeof id !== "bigint" || !isU64(id)) throw new ArmError("OUT_OF_RANGE", `id to hide is not a 64-bit unsigned value: ${String(id)}`);
     if (set.has(id)) throw new ArmError("CONFLICTING_REQUEST", `${registerName(id)} (${formatRegId(id)}) is asked to be both hidden and set`);
@@ -131,7 +136,7 @@ export function planCpregEdit(list: CpregList, request: CpregEditRequest): Cpreg
   validateCpregList(list);
   const hide: ReadonlySet<bigint> = request.hide instanceof Set ? request.hide : new Set(request.hide ?? []);
   const set: ReadonlyMap<bigint, bigint> = request.set ?? new Map<bigint, bigint>();
-  checkRequest(hide, set);
+  checkCpregRequest(hide, set);
   const { indexes, values } = list;
   const changes: CpregChange[] = [];
   const warnings: CpregWarning[] = [];

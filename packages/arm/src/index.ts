@@ -25,7 +25,7 @@ export {
   parseRegisterId, parseRegisterList, parseRegisterListText, parseRegisterValue, parseSetAssignment, parseSetList,
   splitRegisterList,
 } from "./parse.js";
-export { findCpreg, planCpregEdit, validateCpregList } from "./cpreg-edit.js";
+export { checkCpregRequest, findCpreg, planCpregEdit, validateCpregList } from "./cpreg-edit.js";
 export type { CpregAbsent, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregWarning } from "./cpreg-edit.js";
 export { ArmError, CpregListError, RegisterArgumentError } from "./errors.js";
 export type { ArmErrorCode } from "./errors.js";

@@ -5,7 +5,7 @@
 export const EXIT = {
   /** Done; for inspect, the stream decoded completely. */
   OK: 0,
-  /** The input is not a valid migration stream (or is truncated/damaged); nothing was written to -o. */
+  /** The input is not a valid migration stream (truncated, damaged), or uses what we do not handle; nothing was written to -o. */
   BAD_STREAM: 1,
   /** Wrong arguments. */
   USAGE: 2,
@@ -24,7 +24,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = [
   "Exit codes:",
   "  0   success",
-  "  1   the input is not a valid or complete migration stream",
+  "  1   the input is not a valid or complete migration stream, or uses a feature or",
+  "      size vmstate does not handle (the message says which)",
   "  2   usage error",
   "  3   a file could not be read or written",
   "  4   refused: --strict check failed, or nothing in the stream to apply the change to",

@@ -35,9 +35,11 @@ export interface CliIo {
 export function nodeIo(): CliIo {
   const stdout = new FdSink(1);
   // `vmstate-inspect … | head` closes the pipe early: that ends the output, not in a crash.
+  // Any other write error is reported in one line, like every other failure.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
+    process.stderr.write(`${process.argv[1]?.split("/").pop() ?? "vmstate"}: writing standard output failed: ${e.code ?? e.message}\n`);
+    process.exit(3);
   });
   return {
     stdin: () => new FdReader(0),
@@ -58,13 +60,24 @@ export interface OpenedInput {
 }
 
 /**
- * Opens a path, or standard input for "-". yargs-parser hands a lone "-" argument to a string
- * option or positional as "", which can never name a file, so "" means standard input too.
+ * True for the path that means standard input: "-". yargs-parser hands a lone "-" argument
+ * to a string option or positional as "", which can never name a file, so "" means it too.
  */
+export function isStdin(path: string): boolean {
+  return path === "-" || path === "";
+}
+
+/** Opens a path, or standard input (see {@link isStdin}). */
 export function openInput(path: string, io: CliIo): OpenedInput {
-  if (path === "-" || path === "") return { name: "<stdin>", bytes: io.stdin(), size: undefined, close: () => {} };
+  if (isStdin(path)) return { name: "<stdin>", bytes: io.stdin(), size: undefined, close: () => {} };
   const fd = io.fs.openSync(path, "r");
-  const st = io.fs.fstatSync(fd);
+  let st: { size: number; isFile(): boolean };
+  try {
+    st = io.fs.fstatSync(fd);
+  } catch (e) {
+    io.fs.closeSync(fd);
+    throw e;
+  }
   return {
     name: path,
     bytes: new FdReader(fd, fdIoFrom(io.fs)),

@@ -63,7 +63,6 @@ export async function runCli(
 export function exitCodeFor(e: unknown): ExitCode {
   if (e instanceof UsageError) return EXIT.USAGE;
   if (e instanceof VmstateError) {
-    if (e.code === "USAGE") return EXIT.USAGE;
     if (e.code === "STRICT" || e.code === "NOT_APPLICABLE") return EXIT.REFUSED;
     return EXIT.BAD_STREAM;
   }

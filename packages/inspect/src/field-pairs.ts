@@ -89,7 +89,7 @@ function pairVmsd(a: FieldTree, b: FieldTree, scope: Scope, out: FieldPairing): 
   for (const [key, nb] of kb) {
     if (!ka.has(key) && !renamedB.has(key) && !skipped(nb)) out.onlyB.push(scope.prefix + key);
   }
-  pairSubsections(a.subsections ?? [], b.subsections ?? [], scope, out);
+  pairSubsections(a.subsections ?? [], b.subsections ?? [], out);
 }
 
 /**
@@ -136,7 +136,8 @@ function pairNode(a: FieldTree, b: FieldTree, path: string, scope: Scope, out: F
   }
 }
 
-function pairSubsections(as: SubsectionTree[], bs: SubsectionTree[], scope: Scope, out: FieldPairing): void {
+/** Subsections pair by name and start a scope of their own (their fields are not the parent's). */
+function pairSubsections(as: SubsectionTree[], bs: SubsectionTree[], out: FieldPairing): void {
   const byName = new Map(bs.map((s) => [s.name, s]));
   for (const sa of as) {
     const sb = byName.get(sa.name);

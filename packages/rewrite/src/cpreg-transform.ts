@@ -1,7 +1,7 @@
 import { MalformedError, UnsupportedError, VmstateError } from "@vmstate/wire";
 import { CpregListError } from "@vmstate/arm";
-import { encodeVmdescFrame, type DeviceRecord, type StreamInfo, type StreamRecord, type VmdescRecord } from "@vmstate/stream";
-import { CPREG_FIELDS, readCpregArrays, serializeVmdescBytes, setArrayLen, type CpregArrays } from "@vmstate/vmsd";
+import { ARM_CPU_IDSTR, encodeVmdescFrame, type DeviceRecord, type StreamInfo, type StreamRecord, type VmdescRecord } from "@vmstate/stream";
+import { ARM_CPU_VERSION, CPREG_FIELDS, readCpregArrays, serializeVmdescBytes, setArrayLen, type CpregArrays } from "@vmstate/vmsd";
 import { spliceCpregs } from "./cpreg-splice.js";
 import type { RecordTransform } from "./pipeline.js";
 
@@ -24,12 +24,14 @@ export class CpregTransform implements RecordTransform {
   constructor(private readonly editor: CpregEditor) {}
 
   apply(rec: StreamRecord, _info: StreamInfo): StreamRecord {
-    if (rec.kind === "device" && rec.idstr === "cpu") return this.editCpu(rec);
+    if (rec.kind === "device" && rec.idstr === ARM_CPU_IDSTR) return this.editCpu(rec);
     if (rec.kind === "vmdesc" && this.edited.size > 0) return this.editVmdesc(rec);
     return rec;
   }
 
   private editCpu(rec: DeviceRecord): StreamRecord {
+    // Another target's `cpu` (x86 uses the same name) is none of our business.
+    if (rec.version !== ARM_CPU_VERSION) return rec;
     if (!rec.fields) {
       throw new UnsupportedError(`cannot find the register list of this cpu section: it could not be decoded (delimited by ${rec.delimitedBy})`, {
         offset: rec.start,
@@ -59,8 +61,8 @@ export class CpregTransform implements RecordTransform {
   private editVmdesc(rec: VmdescRecord): VmdescRecord {
     for (const [vcpu, n] of this.edited) {
       try {
-        setArrayLen(rec.doc, "cpu", vcpu, CPREG_FIELDS.INDEXES, n);
-        setArrayLen(rec.doc, "cpu", vcpu, CPREG_FIELDS.VALUES, n);
+        setArrayLen(rec.doc, ARM_CPU_IDSTR, vcpu, CPREG_FIELDS.INDEXES, n);
+        setArrayLen(rec.doc, ARM_CPU_IDSTR, vcpu, CPREG_FIELDS.VALUES, n);
       } catch (e) {
         throw e instanceof VmstateError ? e.within(`vmdesc / cpu (${vcpu})`) : e;
       }
@@ -69,6 +71,4 @@ export class CpregTransform implements RecordTransform {
     const bytes = encodeVmdescFrame(json);
     return { ...rec, json, bytes };
   }
-
-  finish(_info: StreamInfo): void {}
 }

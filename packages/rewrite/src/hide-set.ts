@@ -107,9 +107,11 @@ export class HideSetTransform implements RecordTransform {
     }
     if (!this.request.strict) return;
     const nonZero = this.report.warnings.filter((w) => w.code === "HIDE_NONZERO");
+    const partly = this.report.warnings.filter((w) => w.code === "PARTLY_ABSENT");
     const reasons = [
       ...nonZero.map((w) => `cpu ${w.vcpu}: ${w.id} ${w.name} is not zero`),
       ...this.report.absent.map((a) => `${a.id} ${a.name} is in no vCPU`),
+      ...partly.map((w) => `${w.id} ${w.name}: ${w.message}`),
     ];
     if (reasons.length > 0) throw new VmstateError("STRICT", `--strict refuses this rewrite: ${reasons.join("; ")}`);
   }

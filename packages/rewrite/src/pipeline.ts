@@ -11,7 +11,7 @@ export interface RecordTransform {
    * Called after the last record and before any device state is written; may throw to
    * refuse the result.
    */
-  finish(info: StreamInfo): void;
+  finish?(info: StreamInfo): void;
 }
 
 export interface RewriteOptions {
@@ -57,7 +57,7 @@ export async function rewriteStream(input: ByteInput, sink: ByteSink, options: R
       throw new Error(`a transform changed a ${rec.kind} record before the device state; only device state can be rewritten`);
     }
   }
-  for (const t of transforms) t.finish(decoder.info);
+  for (const t of transforms) t.finish?.(decoder.info);
   for (const rec of held) {
     bytesOut += rec.bytes.length;
     await encoder.write(rec);

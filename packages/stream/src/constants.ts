@@ -77,8 +77,6 @@ export const CONFIG_SUB = {
 /** Capabilities that change the RAM block list layout (migration/ram.c: ram_save_setup). */
 export const CAP_X_IGNORE_SHARED = "x-ignore-shared";
 export const CAP_MAPPED_RAM = "mapped-ram";
-/** Size of the packed MappedRamHeader after each block entry (migration/ram.c). */
-export const MAPPED_RAM_HEADER_SIZE = 28;
 
 /** zlib's compressBound(4096) bounds a compressed page (migration/qemu-file.c). */
 export function compressBound(n: number): number {

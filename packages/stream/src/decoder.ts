@@ -1,10 +1,11 @@
-import { ByteSource, MalformedError, TruncatedError, VmstateError, type ByteInput } from "@vmstate/wire";
+import { ByteSource, MalformedError, TruncatedError, type ByteInput } from "@vmstate/wire";
 import { CAP_MAPPED_RAM, CAP_X_IGNORE_SHARED, QEMU_VM } from "./constants.js";
 import { readHeader } from "./header.js";
 import { readConfiguration } from "./configuration.js";
-import { footerFollows, readFooter, readSectionHeader, type SectionInfo } from "./section-header.js";
+import type { SectionInfo } from "./section-header.js";
 import { readCommand } from "./command.js";
-import { newRamState, readRamRecord, readRamRecordBuffered, RAM_CHECKED, RAM_CHECKED_EOS, type RamState } from "./ram-record.js";
+import { newRamState, type RamState } from "./ram-record.js";
+import { readIterativeSection } from "./iterative-section.js";
 import { decodeTail } from "./tail.js";
 import { libvirtMagicAhead, readLibvirtHeader } from "./libvirt-header.js";
 import type { LibvirtHeaderRecord, StreamRecord } from "./records.js";
@@ -105,7 +106,7 @@ export class StreamDecoder {
       await src.need(1, "the next element (the stream ends before its EOF byte)");
       const type = src.peekU8();
       if (type === QEMU_VM.SECTION_START || type === QEMU_VM.SECTION_PART || type === QEMU_VM.SECTION_END) {
-        yield* this.iterativeSection();
+        yield* readIterativeSection(src, this.info, this.options.ramRecords !== false);
       } else if (type === QEMU_VM.COMMAND) {
         yield await readCommand(src);
       } else if (type === QEMU_VM.SECTION_FULL || type === QEMU_VM.EOF) {
@@ -131,42 +132,6 @@ export class StreamDecoder {
     }
     ram.ignoreShared = caps.includes(CAP_X_IGNORE_SHARED);
     ram.mappedRam = caps.includes(CAP_MAPPED_RAM);
-  }
-
-  private async *iterativeSection(): AsyncGenerator<StreamRecord> {
-    const src = this.src;
-    const header = await readSectionHeader(src, this.info.sections);
-    if (header.type === "start") {
-      this.info.sections.set(header.sectionId, { idstr: header.idstr, instanceId: header.instanceId, version: header.version });
-    }
-    yield header;
-    const path = `${header.idstr} (${header.instanceId}) ${header.type.toUpperCase()}`;
-    if (header.idstr !== "ram") {
-      throw new MalformedError("UNSUPPORTED", `iterative section '${header.idstr}' is not supported (only 'ram' is)`, {
-        offset: header.start,
-        path,
-      });
-    }
-    if (header.version !== 4) {
-      throw new MalformedError("MALFORMED", `RAM section version ${header.version}, QEMU only writes 4`, { offset: header.start, path });
-    }
-    const ram = this.info.ram;
-    const yieldRam = this.options.ramRecords !== false;
-    try {
-      for (;;) {
-        // The synchronous attempt first: an await per page would cost more than the page.
-        const quick = readRamRecordBuffered(src, ram, header.sectionId, path, yieldRam);
-        if (quick === RAM_CHECKED) continue;
-        if (quick === RAM_CHECKED_EOS) break;
-        const rec = typeof quick === "object" ? quick : await readRamRecord(src, ram, header.sectionId, path);
-        if (yieldRam) yield rec;
-        if (rec.type === "eos") break;
-      }
-      if (this.info.footers === undefined) this.info.footers = await footerFollows(src, header.sectionId);
-      if (this.info.footers) yield await readFooter(src, header.sectionId, path);
-    } catch (e) {
-      throw e instanceof VmstateError ? e.within(path) : e;
-    }
   }
 }
 

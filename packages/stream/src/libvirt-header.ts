@@ -14,7 +14,7 @@ export const LIBVIRT_HEADER_SIZE = 92;
 const LIBVIRT_SAVE_VERSION = 2;
 /** Formats: how the QEMU stream after the header is stored (qemu_saveimage_format.h). */
 export const LIBVIRT_FORMATS = ["raw", "gzip", "bzip2", "xz", "lzop", "zstd", "sparse"] as const;
-/** libvirt leaves 64 KiB of room for XML edits; real data stay far below this. */
+/** libvirt pads the XML area by 64 KiB for later edits; real areas stay far below 64 MiB. */
 const MAX_DATA_LEN = 64 << 20;
 
 interface HeaderWords {

@@ -1,5 +1,5 @@
 import { ByteWriter, MalformedError, UnsupportedError, LimitError, TruncatedError, type ByteSource } from "@vmstate/wire";
-import { RAM_FLAG_MASK, RAM_SAVE_FLAG as F, ENCODING_FLAG_XBZRLE, MAPPED_RAM_HEADER_SIZE, compressBound } from "./constants.js";
+import { RAM_FLAG_MASK, RAM_SAVE_FLAG as F, ENCODING_FLAG_XBZRLE, compressBound } from "./constants.js";
 import { readName, writeCountedString } from "./counted-string.js";
 import type { RamBlockEntry, RamRecord, RamRecordType } from "./records.js";
 
@@ -10,7 +10,7 @@ export interface RamState {
   pageSizeSource: "configuration" | "inferred" | "option" | undefined;
   /** With x-ignore-shared each block entry carries its guest address (ram.c: ram_save_setup). */
   ignoreShared: boolean;
-  /** With mapped-ram each block entry carries a MappedRamHeader. */
+  /** mapped-ram streams interleave page areas with the block list: refused (§9.9). */
   mappedRam: boolean;
   /** Blocks announced by MEM_SIZE, name → used length. */
   blocks: Map<string, bigint>;
@@ -39,6 +39,8 @@ export function newRamState(): RamState {
 
 /** More blocks than any real machine has; a bigger list means a damaged total. */
 const MAX_BLOCKS = 4096;
+/** 256 TiB: beyond any RAM block, and well inside exact float arithmetic on offsets. */
+const MAX_BLOCK_BYTES = 2n ** 48n;
 const PAGE_SIZE_CANDIDATES = [4096, 1024, 16384, 65536, 8192, 2048];
 
 /**
@@ -77,6 +79,10 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
   const flags = lo & RAM_FLAG_MASK;
   const continued = (flags & F.CONTINUE) !== 0;
   const kind = flags & ~F.CONTINUE;
+  if (state.pageSize !== undefined && (lo & (state.pageSize - 1) & ~RAM_FLAG_MASK) !== 0) {
+    // QEMU takes everything below the page size as flags (ram.c: ram_load_precopy).
+    throw new MalformedError("MALFORMED", `unknown combination of RAM flags 0x${(lo & (state.pageSize - 1)).toString(16)}`, { offset: src.offset, path });
+  }
   let type: RamRecordType;
   let headerLen = 8;
   let payloadLen = 0;
@@ -217,6 +223,9 @@ async function readBlockList(src: ByteSource, state: RamState, total: number, pa
     await src.need(8, "a RAM block length");
     const at = src.offset;
     const usedLength = src.be64();
+    if (usedLength > MAX_BLOCK_BYTES) {
+      throw new LimitError(`RAM block '${idstr}' claims 0x${usedLength.toString(16)} bytes, more than any real block`, { offset: at, path });
+    }
     sum += usedLength;
     if (sum > target) {
       throw new MalformedError("MALFORMED", `RAM block '${idstr}' makes the block list longer than its total 0x${total.toString(16)}`, { offset: at, path });
@@ -227,8 +236,9 @@ async function readBlockList(src: ByteSource, state: RamState, total: number, pa
       entry.addr = src.be64();
     }
     if (state.mappedRam) {
-      await src.need(MAPPED_RAM_HEADER_SIZE, "a mapped-ram header");
-      entry.mappedRamHeader = src.bytes(MAPPED_RAM_HEADER_SIZE).slice();
+      // The block's bitmap and page area follow its header in the file (wire-format.md §9.9):
+      // reading them needs seeking, which a pipe cannot do.
+      throw new UnsupportedError("mapped-ram streams (migrate file: with the mapped-ram capability) are not supported", { offset: at, path });
     }
     state.blocks.set(idstr, usedLength);
     entries.push(entry);
@@ -285,7 +295,6 @@ export function encodeRamRecord(rec: RamRecord): Uint8Array {
     for (const b of rec.blocks ?? []) {
       writeCountedString(w, b.idstr).be64(b.usedLength);
       if (b.addr !== undefined) w.be64(b.addr);
-      if (b.mappedRamHeader) w.bytes(b.mappedRamHeader);
     }
     return w.finish();
   }

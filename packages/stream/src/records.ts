@@ -91,8 +91,6 @@ export interface RamBlockEntry {
   usedLength: bigint;
   /** Guest physical base, present with x-ignore-shared. */
   addr?: bigint;
-  /** The 28-byte MappedRamHeader, present with mapped-ram. */
-  mappedRamHeader?: Uint8Array;
 }
 
 export interface RamRecord extends Span {

@@ -3,7 +3,7 @@ import { parseVmdesc, type DeviceDesc, type Vmdesc, type WalkResult } from "@vms
 import { QEMU_VM } from "./constants.js";
 import { readCommand } from "./command.js";
 import { readFooter, readSectionHeader, FOOTER_SIZE } from "./section-header.js";
-import { readRamRecord } from "./ram-record.js";
+import { readIterativeSection } from "./iterative-section.js";
 import { locateVmdesc } from "./vmdesc-frame.js";
 import { scanForFooter } from "./footer-scan.js";
 import { walkWithSchema, walkWithVmdesc } from "./device-walk.js";
@@ -70,19 +70,7 @@ export async function* decodeTail(tail: Uint8Array, base: number, info: StreamIn
       if (info.footers) yield await readFooter(src, header.sectionId, path);
     } else if (type === QEMU_VM.SECTION_START || type === QEMU_VM.SECTION_PART || type === QEMU_VM.SECTION_END) {
       // Not seen in precopy files, but legal: keep decoding RAM from the buffer.
-      const header = await readSectionHeader(src, info.sections);
-      if (header.type === "start") info.sections.set(header.sectionId, { idstr: header.idstr, instanceId: header.instanceId, version: header.version });
-      yield header;
-      const path = `${header.idstr} (${header.instanceId}) ${header.type.toUpperCase()}`;
-      if (header.idstr !== "ram") {
-        throw new MalformedError("UNSUPPORTED", `iterative section '${header.idstr}' is not supported`, { offset: header.start, path });
-      }
-      for (;;) {
-        const rec = await readRamRecord(src, info.ram, header.sectionId, path);
-        yield rec;
-        if (rec.type === "eos") break;
-      }
-      if (info.footers) yield await readFooter(src, header.sectionId, path);
+      yield* readIterativeSection(src, info, true);
     } else if (type === QEMU_VM.COMMAND) {
       yield await readCommand(src);
     } else if (type === QEMU_VM.EOF) {
@@ -190,7 +178,7 @@ function delimitDevice(
     end = p - payloadAt;
     delimitedBy = "footer-scan";
   }
-  if (walk && info.footers !== false && !footerAt(tail, payloadAt + end, header.sectionId, listEnd) && info.footers) {
+  if (walk && info.footers && !footerAt(tail, payloadAt + end, header.sectionId, listEnd)) {
     throw new MalformedError("BAD_FOOTER", `section payload does not end at its footer (walked with the ${delimitedBy})`, {
       offset: abs + end,
       path,

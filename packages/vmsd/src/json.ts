@@ -165,9 +165,12 @@ class JsonParser {
     while (this.pos < b.length && b[this.pos]! >= 0x30 && b[this.pos]! <= 0x39) this.pos++;
     const n = this.pos - digits;
     if (n === 0 || (n > 1 && b[digits] === 0x30)) this.fail("bad number", start);
+    // QEMU writes 64-bit integers at most: 20 digits. A longer one is damage, not data.
+    if (n > 20) this.fail("number too long", start);
     const next = b[this.pos];
     if (next === 0x2e || next === 0x65 || next === 0x45) this.fail("only integers are expected in a vmdesc", start);
-    const text = String.fromCharCode(...b.subarray(start, this.pos));
+    let text = "";
+    for (let i = start; i < this.pos; i++) text += String.fromCharCode(b[i]!);
     if (text === "-0") this.fail("'-0' cannot be written back exactly", start);
     const big = BigInt(text);
     return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;

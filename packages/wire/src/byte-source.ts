@@ -215,17 +215,7 @@ export class ByteSource {
     return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
-  /**
-   * be64 split into two numbers: the RAM loop reads a word per page and BigInt would cost
-   * an allocation each time.
-   */
-  be64Parts(): { hi: number; lo: number } {
-    const hi = this.be32();
-    const lo = this.be32();
-    return { hi, lo };
-  }
-
-  /** The next n bytes as a view (valid until the chunk is released by the next mark). */
+  /** The next n bytes as a view into the input's chunk (a copy only if they spanned chunks). */
   bytes(n: number): Uint8Array {
     const c = this.current(n);
     const v = c.subarray(this.pos, this.pos + n);
@@ -281,7 +271,7 @@ export class ByteSource {
     this.spent = [];
   }
 
-  /** Start recording a record's bytes; releases every chunk before the read position. */
+  /** Start recording a record's bytes (see {@link sliceFromMark}). */
   mark(): void {
     this.retained = [];
     this.markOffset = this.offset;

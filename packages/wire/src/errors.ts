@@ -14,7 +14,6 @@ export type VmstateErrorCode =
   | "UNSUPPORTED"
   | "LIMIT"
   | "VMDESC"
-  | "USAGE"
   | "NOT_APPLICABLE"
   | "STRICT";
 

@@ -4,7 +4,7 @@ import { QEMU_VM_FILE_MAGIC } from "@vmstate/stream";
 import type { ByteInput } from "@vmstate/wire";
 import { openInput, type CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
-import { readStateFrom } from "./state-input.js";
+import { readStreamState } from "@vmstate/inspect";
 
 /** Most bytes of a register-list file we read (a real list has a few hundred lines). */
 const MAX_LIST_BYTES = 4 << 20;
@@ -20,7 +20,7 @@ export async function readDestination(path: string, io: CliIo): Promise<Destinat
   try {
     const { head, rest } = await sniff(input.bytes, 4);
     const magic = head.length >= 4 ? ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0 : -1;
-    if (magic === QEMU_VM_FILE_MAGIC) return { kind: "stream", state: await readStateFrom(rest, input.name) };
+    if (magic === QEMU_VM_FILE_MAGIC) return { kind: "stream", state: await readStreamState(rest, input.name) };
     const text = await readText(rest, path);
     if (text.startsWith("LibvirtQemud")) throw new UsageError(`${path} is a libvirt save image; give the migration stream inside it, or a list of register ids`);
     try {

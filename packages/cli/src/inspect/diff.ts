@@ -2,7 +2,7 @@ import { diffStreams, type DeviceDiff, type StreamDiff } from "@vmstate/inspect"
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
-import { isStdin } from "./state-input.js";
+import { isStdin } from "../io.js";
 import { listLine, valuePair } from "./report-text.js";
 import { incompleteNote, readState, throwFailures } from "./state-input.js";
 

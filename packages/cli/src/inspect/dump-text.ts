@@ -1,5 +1,6 @@
 import { SCALAR_KINDS } from "@vmstate/vmsd";
 import type { DumpField, DumpSection, DumpValue, DumpVmsd } from "@vmstate/inspect";
+import { hexOffset } from "./report-text.js";
 
 /** Terminal width the text is laid out for. */
 const WIDTH = 80;
@@ -8,7 +9,6 @@ const TYPE_COLUMN = 16;
 /** Bytes of an opaque section shown before eliding the rest. */
 const OPAQUE_SHOWN = 512;
 
-const hex8 = (n: number) => "0x" + n.toString(16).padStart(8, "0");
 
 /**
  * One device section as text for an 80-column terminal: a heading with where the section
@@ -21,7 +21,7 @@ export function formatDumpSection(s: DumpSection, payload?: Uint8Array): string 
   const vmsd = s.vmsdName && s.vmsdName !== s.name ? `, vmsd ${s.vmsdName}` : "";
   const by = s.delimitedBy === "vmdesc" ? "" : `, by ${s.delimitedBy}`;
   const title = `${s.name} (${s.instanceId})  section ${s.sectionId}, version ${s.version}${vmsd}:`;
-  const where = `${s.size} bytes at ${hex8(s.offset)}${by}`;
+  const where = `${s.size} bytes at ${hexOffset(s.offset)}${by}`;
   if (title.length + 1 + where.length <= WIDTH) lines.push(`${title} ${where}`);
   else lines.push(title, `  ${where}`);
   if (s.opaque !== undefined) {
@@ -37,7 +37,7 @@ export function formatDumpSection(s: DumpSection, payload?: Uint8Array): string 
 function vmsdLines(v: DumpVmsd, depth: number, lines: string[]): void {
   for (const f of v.fields) fieldLines(f, depth, lines);
   for (const s of v.subsections ?? []) {
-    lines.push(`${pad(depth)}subsection ${s.name} (version ${s.version}): ${s.size} bytes at ${hex8(s.offset)}`);
+    lines.push(`${pad(depth)}subsection ${s.name} (version ${s.version}): ${s.size} bytes at ${hexOffset(s.offset)}`);
     vmsdLines(s, depth + 1, lines);
   }
 }
@@ -122,7 +122,7 @@ function hexDump(b: Uint8Array, base: number, depth: number): string[] {
   const out: string[] = [];
   for (let p = 0; p < b.length; p += 16) {
     const row = [...b.subarray(p, p + 16)].map((x) => x.toString(16).padStart(2, "0")).join(" ");
-    out.push(`${pad(depth)}${hex8(base + p)}  ${row}`);
+    out.push(`${pad(depth)}${hexOffset(base + p)}  ${row}`);
   }
   return out;
 }

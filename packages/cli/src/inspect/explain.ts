@@ -3,7 +3,7 @@ import { explainLoad, FIXABLE_KINDS, type Explanation, type RewriteFix } from "@
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
-import { isStdin } from "./state-input.js";
+import { isStdin } from "../io.js";
 import { readDestination } from "./dest-input.js";
 import { wrap } from "./report-text.js";
 import { incompleteNote, readState, throwFailures } from "./state-input.js";

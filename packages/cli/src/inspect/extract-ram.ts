@@ -17,9 +17,10 @@ export interface ExtractRamOptions {
  * the damage, the report says so, and the error goes to stderr (exit 1).
  */
 export async function extractRamCommand(file: string, dir: string, opts: ExtractRamOptions, io: CliIo): Promise<ExitCode> {
+  // The directory first: it holds no descriptor open if the input then cannot be opened.
+  const files = new BlockFiles(io.fs, dir);
   const input = openInput(file, io);
   const decoder = new StreamDecoder(input.bytes);
-  const files = new BlockFiles(io.fs, dir);
   const extractor = new RamExtractor(files, opts.block === undefined ? {} : { block: opts.block });
   const progress = new Progress(io, input.size, "extract-ram");
   let vmdescPageSize: number | undefined;

@@ -6,6 +6,9 @@
 
 export const WIDTH = 80;
 
+/** A stream offset as every text report prints it: `0x` + 8 hex digits. */
+export const hexOffset = (n: number): string => "0x" + n.toString(16).padStart(8, "0");
+
 /** Wraps `text` at spaces to `width`, the first line after `first`, the rest after `rest`. */
 export function wrap(text: string, first: string, rest = " ".repeat(first.length), width = WIDTH): string[] {
   const lines: string[] = [];

@@ -2,6 +2,7 @@ import { StreamDecoder } from "@vmstate/stream";
 import { LayoutCollector, type LayoutEntry, type StreamLayout } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { openInput, type CliIo } from "../io.js";
+import { hexOffset } from "./report-text.js";
 
 /**
  * `sections`: every record with its offsets. The layout decoded before any damage is
@@ -25,14 +26,13 @@ export async function sectionsCommand(file: string, opts: { json: boolean; all: 
   return EXIT.OK;
 }
 
-const hex = (n: number) => "0x" + n.toString(16).padStart(8, "0");
 
 /** The layout as a table for an 80-column terminal. */
 export function formatLayout(layout: StreamLayout, name: string): string {
   const lines = [`${name}: ${layout.entries.length} records, ${layout.decoded_bytes} bytes decoded`, ""];
   lines.push(`${"start".padEnd(10)}  ${"end".padEnd(10)}  ${"size".padStart(8)}  record`);
   for (const e of layout.entries) {
-    lines.push(`${hex(e.start)}  ${hex(e.end)}  ${String(e.end - e.start).padStart(8)}  ${describe(e)}`);
+    lines.push(`${hexOffset(e.start)}  ${hexOffset(e.end)}  ${String(e.end - e.start).padStart(8)}  ${describe(e)}`);
   }
   return lines.join("\n") + "\n";
 }

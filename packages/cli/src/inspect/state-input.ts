@@ -1,5 +1,5 @@
 import { readStreamState, type StreamState } from "@vmstate/inspect";
-import { VmstateError, type ByteInput } from "@vmstate/wire";
+import { VmstateError } from "@vmstate/wire";
 import { openInput, type CliIo } from "../io.js";
 
 /**
@@ -14,16 +14,6 @@ export async function readState(path: string, io: CliIo): Promise<StreamState> {
   } finally {
     input.close();
   }
-}
-
-/** True for the path that means standard input (yargs hands a lone `-` over as ""). */
-export function isStdin(path: string): boolean {
-  return path === "-" || path === "";
-}
-
-/** The same, from bytes already opened (e.g. after sniffing the first bytes). */
-export function readStateFrom(bytes: ByteInput, name: string): Promise<StreamState> {
-  return readStreamState(bytes, name);
 }
 
 /**

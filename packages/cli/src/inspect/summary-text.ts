@@ -1,6 +1,6 @@
 import type { StreamSummary } from "@vmstate/stream";
+import { hexOffset } from "./report-text.js";
 
-const hex = (n: number) => "0x" + n.toString(16).padStart(8, "0");
 
 function size(n: number): string {
   if (n >= 1 << 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
@@ -48,7 +48,7 @@ export function formatSummary(s: StreamSummary, name: string): string {
   for (const sec of s.sections) {
     const note = sec.delimitedBy && sec.delimitedBy !== "vmdesc" ? ` (${sec.delimitedBy})` : "";
     lines.push(
-      `  ${hex(sec.offset)} ${String(sec.size).padStart(8)} ${sec.type.padEnd(5)} ${String(sec.sectionId).padStart(3)} ${sec.name.padEnd(30)} ${String(sec.instanceId).padStart(4)} ${String(sec.version).padStart(3)}${note}`,
+      `  ${hexOffset(sec.offset)} ${String(sec.size).padStart(8)} ${sec.type.padEnd(5)} ${String(sec.sectionId).padStart(3)} ${sec.name.padEnd(30)} ${String(sec.instanceId).padStart(4)} ${String(sec.version).padStart(3)}${note}`,
     );
   }
   return lines.join("\n") + "\n";

@@ -2,6 +2,7 @@ import { verifyStream, type Problem, type VerifyCounts } from "@vmstate/inspect"
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { openInput, type CliIo } from "../io.js";
 import { Progress } from "../progress.js";
+import { hexOffset } from "./report-text.js";
 
 /**
  * `verify`: every problem in the stream, each with its offset and path, as text or as
@@ -29,7 +30,7 @@ function formatVerify(name: string, problems: Problem[], c: VerifyCounts): strin
   if (problems.length === 0) return `${name}: ok (${what})\n`;
   const lines = [`${name}: ${problems.length} problem${problems.length === 1 ? "" : "s"} (${what})`, ""];
   for (const p of problems) {
-    lines.push(`0x${p.offset.toString(16).padStart(8, "0")}  ${p.code}${p.path ? `  ${p.path}` : ""}`);
+    lines.push(`${hexOffset(p.offset)}  ${p.code}${p.path ? `  ${p.path}` : ""}`);
     lines.push(`            ${p.message}`);
   }
   return lines.join("\n") + "\n";

@@ -1,8 +1,9 @@
 import type { Argv } from "yargs";
 import type { ByteSink } from "@vmstate/wire";
 import { HideSetTransform, rewriteStream, type RecordTransform } from "@vmstate/rewrite";
+import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo } from "../io.js";
+import { openInput, type CliIo, type OpenedInput } from "../io.js";
 import { AtomicOutput } from "../atomic-output.js";
 import { Progress } from "../progress.js";
 import { runCli } from "../run-cli.js";
@@ -38,7 +39,7 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
           .option("report-json", { type: "string", describe: "also write the report (changes, absent ids, warnings) as JSON to this file" })
           .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines on stderr (errors still go there)" })
-          .option("max-tail", { type: "number", default: 64, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
+          .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
           .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.16 host load on an older one")
           .example("$0 -i vm.mig --in-place --hide VENDOR_HYP_BMAP_2 --strict", "fix a saved file, only if the register is 0")
           .example("$0 --dry-run -i vm.mig --hide-from hidden.txt", "show what would change")
@@ -52,13 +53,15 @@ async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
   const request = parseRequest(args, io);
   const hideSet = request.changes ? new HideSetTransform(request.hideSet) : undefined;
   const transforms: RecordTransform[] = hideSet ? [hideSet] : [];
-  const input = openInput(args.input, io);
   const target = args.inPlace ? args.input : args.output;
-  const out = args.dryRun || target === "-" ? undefined : new AtomicOutput(target, io);
-  const sink: ByteSink = args.dryRun ? DISCARD : (out?.sink ?? io.stdout);
-  const progress = new Progress(io, input.size, "vmstate-rewrite");
+  let input: OpenedInput | undefined;
+  let out: AtomicOutput | undefined;
   let completed = false;
   try {
+    input = openInput(args.input, io);
+    out = args.dryRun || target === "-" ? undefined : new AtomicOutput(target, io);
+    const sink: ByteSink = args.dryRun ? DISCARD : (out?.sink ?? io.stdout);
+    const progress = new Progress(io, input.size, "vmstate-rewrite");
     try {
       await rewriteStream(input.bytes, sink, {
         transforms,
@@ -75,13 +78,20 @@ async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
     return EXIT.OK;
   } finally {
     out?.abandon();
-    input.close();
+    input?.close();
   }
 }
 
 function emitReport(hideSet: HideSetTransform, args: RewriteArgs, completed: boolean, io: CliIo): void {
   if (!args.quiet) for (const line of reportLines(hideSet.report, args.dryRun, completed)) io.stderr(`vmstate-rewrite: ${line}\n`);
-  if (args.reportJson) io.fs.writeFileSync(args.reportJson, JSON.stringify(hideSet.report, null, 2) + "\n");
+  if (!args.reportJson) return;
+  try {
+    io.fs.writeFileSync(args.reportJson, JSON.stringify(hideSet.report, null, 2) + "\n");
+  } catch (e) {
+    // After a failed rewrite its own error matters more: say this one and let that one through.
+    if (completed) throw e;
+    io.stderr(`vmstate-rewrite: could not write --report-json ${args.reportJson}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+  }
 }
 
 /** --dry-run writes nowhere. */

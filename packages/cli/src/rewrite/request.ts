@@ -1,4 +1,4 @@
-import { ArmError, parseRegisterList, parseRegisterListText, parseSetList } from "@vmstate/arm";
+import { ArmError, checkCpregRequest, parseRegisterList, parseRegisterListText, parseSetList } from "@vmstate/arm";
 import type { HideSetRequest } from "@vmstate/rewrite";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
@@ -32,9 +32,7 @@ export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; 
       for (const id of parseRegisterListText(io.fs.readFileSync(args.hideFrom, "utf8"))) if (!hide.includes(id)) hide.push(id);
     }
     const set = parseSetList(args.set);
-    for (const id of hide) {
-      if (set.has(id)) throw new UsageError(`0x${id.toString(16).padStart(16, "0")} is both hidden and set`);
-    }
+    checkCpregRequest(new Set(hide), set);
     const changes = hide.length > 0 || set.size > 0;
     if (args.strict && !changes) throw new UsageError("--strict applies to --hide/--set, and none was given");
     return { changes, hideSet: { hide, set, strict: args.strict } };
