@@ -1,0 +1,51 @@
+/**
+ * Inputs a fuzzer or a careless copy can produce, each found once to end in an internal
+ * error or a wrong exit code: they must fail as VmstateErrors that say where.
+ */
+import { describe, expect, it } from "vitest";
+import { ByteWriter, LimitError, MalformedError, UnsupportedError } from "@vmstate/wire";
+import { parseVmdesc } from "@vmstate/vmsd";
+import { rewriteMain } from "@vmstate/cli";
+import { decodeAll, decodeError } from "./support/decode.js";
+import { readSample } from "./support/samples.js";
+import { runMain } from "./support/cli.js";
+
+describe("edge cases", () => {
+  it("refuses a vmdesc number longer than any 64-bit integer", () => {
+    const json = new TextEncoder().encode(`{"page_size": ${"9".repeat(300_000)}, "devices": []}`);
+    expect(() => parseVmdesc(json)).toThrow(MalformedError);
+    expect(() => parseVmdesc(json)).toThrow(/number too long/);
+  });
+
+  it("refuses a RAM block longer than any real one before anything is allocated", async () => {
+    const bytes = readSample("aarch64-virt-7.2-a57.mig").slice();
+    const memSize = (await decodeAll([bytes])).find((r) => r.kind === "ram" && r.type === "mem_size")!;
+    const firstName = bytes[memSize.start + 8]!;
+    const lengthAt = memSize.start + 8 + 1 + firstName;
+    new DataView(bytes.buffer).setBigUint64(lengthAt, 1n << 52n);
+    const err = await decodeError([bytes]);
+    expect(err).toBeInstanceOf(LimitError);
+    expect((err as LimitError).offset).toBe(lengthAt);
+  });
+
+  it("refuses mapped-ram streams instead of misreading their block list", async () => {
+    const w = new ByteWriter()
+      .be32(0x5145564d).be32(3)
+      .u8(0x07).be32(4).bytes(new TextEncoder().encode("virt"))
+      .u8(0x05).u8(26).bytes(new TextEncoder().encode("configuration/capabilities")).be32(1)
+      .be32(1).u8(10).bytes(new TextEncoder().encode("mapped-ram"))
+      .u8(0x01).be32(1).u8(3).bytes(new TextEncoder().encode("ram")).be32(0).be32(4)
+      .be64(0x1000n | 0x04n).u8(1).bytes(new TextEncoder().encode("r")).be64(0x1000n);
+    const err = await decodeError([w.finish()]);
+    expect(err).toBeInstanceOf(UnsupportedError);
+    expect((err as Error).message).toMatch(/mapped-ram streams .* are not supported in ram \(0\) START at offset/);
+  });
+
+  it("says --hide does not apply to an x86 stream without a vmdesc (exit 4)", async () => {
+    const x86 = readSample("x86_64-pc-seabios.mig");
+    const eof = (await decodeAll([x86])).find((r) => r.kind === "eof")!;
+    const r = await runMain(rewriteMain, ["--hide", "VENDOR_HYP_BMAP_2"], { stdin: [x86.subarray(0, eof.end)] });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain("no Arm cpu section with a register list");
+  });
+});
