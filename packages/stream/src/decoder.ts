@@ -4,7 +4,7 @@ import { readHeader } from "./header.js";
 import { readConfiguration } from "./configuration.js";
 import type { SectionInfo } from "./section-header.js";
 import { readCommand } from "./command.js";
-import { newRamState, type RamState } from "./ram-record.js";
+import { newRamState, type RamState } from "./ram-state.js";
 import { readIterativeSection } from "./iterative-section.js";
 import { decodeTail } from "./tail.js";
 import { libvirtMagicAhead, readLibvirtHeader } from "./libvirt-header.js";

@@ -1,47 +1,10 @@
-import { ByteWriter, MalformedError, UnsupportedError, LimitError, TruncatedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
 import { RAM_FLAG_MASK, RAM_SAVE_FLAG as F, ENCODING_FLAG_XBZRLE, compressBound } from "./constants.js";
-import { readName, writeCountedString } from "./counted-string.js";
-import type { RamBlockEntry, RamRecord, RamRecordType } from "./records.js";
-
-/** What the RAM grammar needs to remember across records and sections. */
-export interface RamState {
-  /** Target page size; undefined until known (configuration) or inferred (first PAGE). */
-  pageSize: number | undefined;
-  pageSizeSource: "configuration" | "inferred" | "option" | undefined;
-  /** With x-ignore-shared each block entry carries its guest address (ram.c: ram_save_setup). */
-  ignoreShared: boolean;
-  /** mapped-ram streams interleave page areas with the block list: refused (§9.9). */
-  mappedRam: boolean;
-  /** Blocks announced by MEM_SIZE, name → used length. */
-  blocks: Map<string, bigint>;
-  /**
-   * The block of the previous named record. QEMU keeps it for the whole stream, not per
-   * section: a PART may begin with CONTINUE (ram.c: save_page_header).
-   */
-  lastBlock: string | undefined;
-  /** Page counts by block, kept only when asked for (a summary that needs no records). */
-  tally: Map<string, PageTally> | undefined;
-}
-
-/** How many pages of one block travelled in each form. */
-export interface PageTally {
-  zero: number;
-  normal: number;
-  compressed: number;
-  xbzrle: number;
-}
-
-const TALLY_KEY: Partial<Record<RamRecordType, keyof PageTally>> = { zero: "zero", page: "normal", compressed: "compressed", xbzrle: "xbzrle" };
-
-export function newRamState(): RamState {
-  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, tally: undefined };
-}
-
-/** More blocks than any real machine has; a bigger list means a damaged total. */
-const MAX_BLOCKS = 4096;
-/** 256 TiB: beyond any RAM block, and well inside exact float arithmetic on offsets. */
-const MAX_BLOCK_BYTES = 2n ** 48n;
-const PAGE_SIZE_CANDIDATES = [4096, 1024, 16384, 65536, 8192, 2048];
+import { writeCountedString } from "./counted-string.js";
+import type { RamRecord, RamRecordType } from "./records.js";
+import { TALLY_KEY, type PageTally, type RamState } from "./ram-state.js";
+import { readBlockList } from "./ram-block-list.js";
+import { inferPageSize } from "./page-size-inference.js";
 
 /**
  * Reads one RAM record (migration/ram.c: save_page_header and the ram_load_precopy switch).
@@ -211,79 +174,6 @@ async function readSlowRecord(src: ByteSource, state: RamState, sectionId: numbe
   const blocks = await readBlockList(src, state, total, path);
   const bytes = src.sliceFromMark();
   return { kind: "ram", sectionId, type: "mem_size", offset: total, flags, block: "", continued: false, start, end: src.offset, bytes, blocks };
-}
-
-async function readBlockList(src: ByteSource, state: RamState, total: number, path: string): Promise<RamBlockEntry[]> {
-  const entries: RamBlockEntry[] = [];
-  let sum = 0n;
-  const target = BigInt(total);
-  while (sum < target) {
-    if (entries.length >= MAX_BLOCKS) throw new LimitError(`more than ${MAX_BLOCKS} RAM blocks`, { offset: src.offset, path });
-    const idstr = await readName(src, "a RAM block name");
-    await src.need(8, "a RAM block length");
-    const at = src.offset;
-    const usedLength = src.be64();
-    if (usedLength > MAX_BLOCK_BYTES) {
-      throw new LimitError(`RAM block '${idstr}' claims 0x${usedLength.toString(16)} bytes, more than any real block`, { offset: at, path });
-    }
-    sum += usedLength;
-    if (sum > target) {
-      throw new MalformedError("MALFORMED", `RAM block '${idstr}' makes the block list longer than its total 0x${total.toString(16)}`, { offset: at, path });
-    }
-    const entry: RamBlockEntry = { idstr, usedLength };
-    if (state.ignoreShared) {
-      await src.need(8, "a RAM block address");
-      entry.addr = src.be64();
-    }
-    if (state.mappedRam) {
-      // The block's bitmap and page area follow its header in the file (wire-format.md §9.9):
-      // reading them needs seeking, which a pipe cannot do.
-      throw new UnsupportedError("mapped-ram streams (migrate file: with the mapped-ram capability) are not supported", { offset: at, path });
-    }
-    state.blocks.set(idstr, usedLength);
-    entries.push(entry);
-  }
-  return entries;
-}
-
-/**
- * Without a target-page-bits subsection the page size is the target's legacy value, which
- * the stream does not name. Take the candidate after which a valid RAM record word follows
- * (or the input ends exactly: the next read then reports the truncation where it is).
- */
-async function inferPageSize(src: ByteSource, state: RamState, at: number): Promise<number> {
-  let inputEnded = false;
-  for (const size of PAGE_SIZE_CANDIDATES) {
-    try {
-      await src.need(at + size, "a RAM page");
-    } catch (e) {
-      if (!(e instanceof TruncatedError)) throw e;
-      inputEnded = true;
-      continue;
-    }
-    if (await followedByRecordWord(src, at + size, size)) {
-      state.pageSize = size;
-      state.pageSizeSource = "inferred";
-      return size;
-    }
-  }
-  if (inputEnded) {
-    throw new TruncatedError("input ends before the RAM page size could be told from the stream", { offset: src.offset + at });
-  }
-  throw new MalformedError("MALFORMED", "cannot tell the target page size: no configuration says it and no candidate fits", { offset: src.offset });
-}
-
-async function followedByRecordWord(src: ByteSource, next: number, size: number): Promise<boolean> {
-  try {
-    await src.need(next + 8);
-  } catch (e) {
-    if (e instanceof TruncatedError) return src.available === next;
-    throw e;
-  }
-  const lo = src.peekBe32(next + 4);
-  const kind = lo & RAM_FLAG_MASK & ~F.CONTINUE;
-  const known = kind === F.EOS || kind === F.ZERO || kind === F.PAGE || kind === F.XBZRLE || kind === F.COMPRESS_PAGE || kind === F.MULTIFD_FLUSH;
-  return known && (lo & (size - 1) & ~RAM_FLAG_MASK) === 0;
 }
 
 /** Serializes a RAM record from its fields (the inverse of readRamRecord). */

@@ -1,0 +1,38 @@
+import type { RamRecordType } from "./records.js";
+
+/** What the RAM grammar needs to remember across records and sections. */
+export interface RamState {
+  /** Target page size; undefined until known (configuration) or inferred (first PAGE). */
+  pageSize: number | undefined;
+  pageSizeSource: "configuration" | "inferred" | "option" | undefined;
+  /** With x-ignore-shared each block entry carries its guest address (ram.c: ram_save_setup). */
+  ignoreShared: boolean;
+  /** mapped-ram streams interleave page areas with the block list: refused (§9.9). */
+  mappedRam: boolean;
+  /** Blocks announced by MEM_SIZE, name → used length. */
+  blocks: Map<string, bigint>;
+  /**
+   * The block of the previous named record. QEMU keeps it for the whole stream, not per
+   * section: a PART may begin with CONTINUE (ram.c: save_page_header).
+   */
+  lastBlock: string | undefined;
+  /** Page counts by block, kept only when asked for (a summary that needs no records). */
+  tally: Map<string, PageTally> | undefined;
+}
+
+/** How many pages of one block travelled in each form. */
+export interface PageTally {
+  zero: number;
+  normal: number;
+  compressed: number;
+  xbzrle: number;
+}
+
+/** Which count each kind of page record adds to. */
+export const TALLY_KEY: Partial<Record<RamRecordType, keyof PageTally>> = { zero: "zero", page: "normal", compressed: "compressed", xbzrle: "xbzrle" };
+
+/** The state at the start of a stream: nothing known yet. */
+export function newRamState(): RamState {
+  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, tally: undefined };
+}
+
