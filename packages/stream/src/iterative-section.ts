@@ -31,6 +31,11 @@ export async function* readIterativeSection(src: ByteSource, info: StreamInfo, y
       const quick = readRamRecordBuffered(src, ram, header.sectionId, path, yieldRam);
       if (quick === RAM_CHECKED) continue;
       if (quick === RAM_CHECKED_EOS) break;
+      if (typeof quick === "number" && quick > 0) {
+        // The record is not all buffered yet: wait for it, then try again.
+        await src.need(quick, "a RAM record");
+        continue;
+      }
       const rec = typeof quick === "object" ? quick : await readRamRecord(src, ram, header.sectionId, path);
       if (yieldRam) yield rec;
       if (rec.type === "eos") break;

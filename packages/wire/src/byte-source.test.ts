@@ -78,4 +78,27 @@ describe("ByteSource", () => {
     ok.skip(1);
     expect(Array.from(await ok.readRest(100, "the tail"))).toEqual(Array.from(data.subarray(1)));
   });
+
+  it("passes consumed input on as the very chunks read, then the read part of the last", async () => {
+    for (let trial = 0; trial < 100; trial++) {
+      const cuts = [...new Set(Array.from({ length: 5 }, () => 1 + Math.floor(Math.random() * 62)))].sort((a, b) => a - b);
+      const chunks = split(data, cuts);
+      const src = new ByteSource(chunks);
+      const passed: Uint8Array[] = [];
+      src.passConsumedTo((b) => void passed.push(b));
+      // Reads that straddle chunk boundaries, as RAM records do.
+      for (let i = 0; i < 6; i++) {
+        await src.need(7);
+        src.skip(7);
+      }
+      await src.stopPassing();
+      const joined = passed.flatMap((b) => Array.from(b));
+      expect(joined).toEqual(Array.from(data.subarray(0, 42)));
+      // Every piece but the last is one of the input's own chunks, not a copy.
+      for (const piece of passed.slice(0, -1)) expect(chunks).toContain(piece);
+      await src.need(22);
+      expect(Array.from(src.bytes(22))).toEqual(Array.from(data.subarray(42)));
+      expect(passed.flatMap((b) => Array.from(b))).toHaveLength(42);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { LimitError, TruncatedError } from "./errors.js";
 import type { RecyclingInput } from "./fd-reader.js";
+import { ConsumedChunks } from "./consumed-chunks.js";
 
 /** Anything that yields the bytes of a stream in order: a file reader, stdin, a test's array. */
 export type ByteInput = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -31,14 +32,10 @@ export class ByteSource {
   private markOffset = -1;
   /** Bytes retained before the read position for an open mark (their chunks). */
   private retained: Uint8Array[] = [];
-  /** Receives every consumed byte, in order, while set (see {@link passConsumedTo}). */
-  private consumer: ((bytes: Uint8Array) => Promise<void> | void) | undefined;
-  /** Consumed bytes not yet handed to the consumer (it is called before the next pull). */
-  private consumed: Uint8Array[] = [];
+  /** The pass-through of consumed input, while set (see {@link passConsumedTo}). */
+  private passing: ConsumedChunks | undefined;
   /** The input's buffer reuse, when it offers one (see {@link RecyclingInput}). */
   private readonly recycler: RecyclingInput | undefined;
-  /** Chunk buffers nothing refers to any more once the consumer has taken `consumed`. */
-  private spent: ArrayBufferLike[] = [];
 
   /** `startOffset`: the absolute offset of the input's first byte (for a slice of a stream). */
   constructor(input: ByteInput, startOffset = 0) {
@@ -62,7 +59,8 @@ export class ByteSource {
 
   /** Pull one more chunk; false at the end of the input. */
   private async pull(): Promise<boolean> {
-    await this.handOver();
+    // Hand on what is consumed before reading more: a slow consumer slows the reader.
+    await this.passing?.release(this.offset, this.markOffset < 0);
     if (this.ended) return false;
     for (;;) {
       const next = await this.iterator.next();
@@ -75,6 +73,7 @@ export class ByteSource {
       // Buffer#subarray builds a Buffer each time; a plain view keeps record slicing cheap.
       const chunk = value instanceof Uint8Array && value.constructor !== Uint8Array ? new Uint8Array(value.buffer, value.byteOffset, value.length) : value;
       this.chunks.push(chunk);
+      this.passing?.add(chunk);
       this.buffered += chunk.length;
       return true;
     }
@@ -115,12 +114,8 @@ export class ByteSource {
    */
   private gather(n: number): void {
     const first = this.chunks[0]!;
-    // The already-read prefix of the current chunk is consumed now: it belongs to an open
-    // mark, and to the consumer, because `first` leaves the chunk list.
-    if (this.pos > 0) {
-      if (this.markOffset >= 0) this.retained.push(first.subarray(0, this.pos));
-      if (this.consumer) this.consumed.push(first.subarray(0, this.pos));
-    }
+    // The already-read prefix of the current chunk leaves the list: an open mark keeps it.
+    if (this.pos > 0 && this.markOffset >= 0) this.retained.push(first.subarray(0, this.pos));
     this.chunkBase += this.pos;
     const joined = new Uint8Array(n);
     let filled = 0;
@@ -133,8 +128,6 @@ export class ByteSource {
       p += take;
       if (p === chunk.length) {
         this.chunks.shift();
-        // Copied whole: nothing refers to this chunk's memory any more.
-        if (this.consumer && this.markOffset < 0) this.spent.push(chunk.buffer);
         p = 0;
       } else {
         this.chunks[0] = chunk.subarray(p);
@@ -148,10 +141,6 @@ export class ByteSource {
   private dropFirst(): void {
     const chunk = this.chunks.shift()!;
     if (this.markOffset >= 0) this.retained.push(chunk);
-    if (this.consumer) {
-      this.consumed.push(chunk);
-      if (this.markOffset < 0) this.spent.push(chunk.buffer);
-    }
     this.chunkBase += chunk.length;
     this.pos = 0;
   }
@@ -231,44 +220,20 @@ export class ByteSource {
 
   /**
    * Hands every byte consumed from now on to `consumer`, in order, as the very chunks the
-   * input produced (no copies, except where a read spanned chunks). It is called, and
-   * awaited, before each new chunk is pulled, so a slow consumer slows the reader: this is
-   * how `vmstate-rewrite` passes RAM through at the speed of `cat` in constant memory.
-   * Attach it before the first read.
+   * input produced (no copies), each once it has been read entirely, before the next chunk
+   * is pulled: a slow consumer slows the reader. This is how `vmstate-rewrite` passes RAM
+   * through at the speed of `cat` in constant memory. Attach it before the first read.
    */
   passConsumedTo(consumer: (bytes: Uint8Array) => Promise<void> | void): void {
-    this.consumer = consumer;
+    if (this.chunks.length > 0) throw new RangeError("ByteSource.passConsumedTo after reading began");
+    this.passing = new ConsumedChunks(consumer, this.offset, this.recycler);
   }
 
-  /**
-   * Hands over everything consumed so far (including the read part of the current chunk)
-   * and stops passing bytes on: what follows is read but not handed over.
-   */
+  /** Hands on everything consumed so far and stops: what follows is read, not handed on. */
   async stopPassing(): Promise<void> {
-    if (!this.consumer) return;
-    if (this.markOffset >= 0) throw new RangeError("ByteSource.stopPassing inside a marked record");
-    const first = this.chunks[0];
-    if (first !== undefined && this.pos > 0) {
-      this.consumed.push(first.subarray(0, this.pos));
-      // The handed-over prefix is not handed over again when the chunk is dropped.
-      this.chunks[0] = first.subarray(this.pos);
-      this.chunkBase += this.pos;
-      this.pos = 0;
-    }
-    await this.handOver();
-    this.consumer = undefined;
-  }
-
-  private async handOver(): Promise<void> {
-    if (!this.consumer || this.consumed.length === 0) return;
-    const batch = this.consumed;
-    this.consumed = [];
-    for (const b of batch) await this.consumer(b);
-    // Only bytes passed on are ever reused: nothing else in the pipeline kept views of them.
-    if (this.recycler && this.markOffset < 0) {
-      for (const buffer of this.spent) this.recycler.recycle(buffer);
-    }
-    this.spent = [];
+    const passing = this.passing;
+    this.passing = undefined;
+    await passing?.finish(this.offset);
   }
 
   /** Start recording a record's bytes (see {@link sliceFromMark}). */
