@@ -15,7 +15,7 @@
  * the element list ({@link findVmdesc}, {@link explainAfterEof}).
  */
 import { readBe32, TruncatedError, UnsupportedError } from "@vmstate/wire";
-import { ARM_CPU_IDSTR, QEMU_VM, scanForFooter } from "@vmstate/stream";
+import { ARM_CPU_IDSTR, FOOTER_SIZE, QEMU_VM, footerAt, parseFullHeaderAt, scanForFooter, type FullHeaderAt } from "@vmstate/stream";
 import { walkArmCpu, walkSection, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
 import { ProblemList } from "./problems.js";
 import { checkWalkedFields } from "./verify-fields.js";
@@ -40,7 +40,6 @@ export interface TailResult {
   sections: number;
 }
 
-const FOOTER_SIZE = 5;
 const ELEMENT_TYPES = new Set<number>([QEMU_VM.EOF, QEMU_VM.SECTION_START, QEMU_VM.SECTION_PART, QEMU_VM.SECTION_END, QEMU_VM.SECTION_FULL, QEMU_VM.COMMAND]);
 
 export function verifyTail(tail: Uint8Array, check: TailCheck): TailResult {
@@ -102,9 +101,11 @@ class TailWalk {
 
   private full(p: number): number {
     const { tail, base, problems } = this;
-    const h = parseFullHeader(tail, p, this.end);
-    if (typeof h === "string") {
-      problems.add(this.hasTrailer ? "MALFORMED" : "TRUNCATED", h, base + p);
+    const h = parseFullHeaderAt(tail, p, this.end);
+    if (h === undefined) {
+      // Not a header: its name is empty, or it does not fit.
+      const why = p + 6 <= this.end && tail[p + 5] === 0 ? "empty section name" : "section header cut short";
+      problems.add(this.hasTrailer ? "MALFORMED" : "TRUNCATED", why, base + p);
       return -1;
     }
     this.sections++;
@@ -132,7 +133,7 @@ class TailWalk {
    * footer is searched for (and the walk reported as a misfit), else a footer naming another
    * section where the walk ended is reported as such, else the walk cannot go on.
    */
-  private afterFooter(h: FullHeader, walk: WalkResult | undefined, byVmdesc: boolean, path: string): number {
+  private afterFooter(h: FullHeaderAt, walk: WalkResult | undefined, byVmdesc: boolean, path: string): number {
     const { tail, base, problems } = this;
     if (walk && footerAt(tail, walk.end, h.sectionId, this.end)) return walk.end + FOOTER_SIZE;
     let footer = scanForFooter(tail, h.end, h.sectionId, this.end);
@@ -151,7 +152,7 @@ class TailWalk {
   }
 
   /** Walks with the vmdesc entry or the built-in schema; reports what does not fit. */
-  private walk(desc: DeviceDesc | undefined, h: FullHeader, path: string): { walk?: WalkResult; failed: boolean } {
+  private walk(desc: DeviceDesc | undefined, h: FullHeaderAt, path: string): { walk?: WalkResult; failed: boolean } {
     const { tail, base, problems } = this;
     const opts = { base, path, limitEnd: this.end };
     try {
@@ -179,7 +180,7 @@ class TailWalk {
    * checks often name the cause (an array length edited in the vmdesc shifts everything after
    * it, so the walk fails later, at a subsection marker).
    */
-  private checkFieldsOnly(desc: DeviceDesc, h: FullHeader, path: string): void {
+  private checkFieldsOnly(desc: DeviceDesc, h: FullHeaderAt, path: string): void {
     if (desc.subsections === undefined) return;
     const { subsections: _, ...fieldsOnly } = desc;
     const scratch = new ProblemList();
@@ -199,26 +200,6 @@ class TailWalk {
   }
 }
 
-interface FullHeader {
-  sectionId: number;
-  idstr: string;
-  instanceId: number;
-  version: number;
-  /** Index of the first payload byte. */
-  end: number;
-}
-
-/** A FULL header (`04`, be32 id, counted idstr, be32 instance, be32 version), or why not. */
-function parseFullHeader(tail: Uint8Array, p: number, end: number): FullHeader | string {
-  if (p + 6 > end) return "section header cut short";
-  const len = tail[p + 5]!;
-  const after = p + 6 + len + 8;
-  if (len === 0) return "empty section name";
-  if (after > end) return "section header cut short";
-  const idstr = String.fromCharCode(...tail.subarray(p + 6, p + 6 + len));
-  return { sectionId: readBe32(tail, p + 1), idstr, instanceId: readBe32(tail, p + 6 + len), version: readBe32(tail, p + 10 + len), end: after };
-}
-
 /**
  * Without a trailer whose frame checks out (the input was cut inside the vmdesc, or junk
  * follows the EOF byte), the last section's footer is followed by the EOF byte and then
@@ -227,11 +208,7 @@ function parseFullHeader(tail: Uint8Array, p: number, end: number): FullHeader |
  */
 function footerBeforeEof(tail: Uint8Array, from: number, sectionId: number): number {
   for (let q = tail.indexOf(QEMU_VM.SECTION_FOOTER, from); q >= 0 && q + FOOTER_SIZE + 1 <= tail.length; q = tail.indexOf(QEMU_VM.SECTION_FOOTER, q + 1)) {
-    if (readBe32(tail, q + 1) === sectionId && tail[q + FOOTER_SIZE] === QEMU_VM.EOF) return q;
+    if (footerAt(tail, q, sectionId, tail.length) && tail[q + FOOTER_SIZE] === QEMU_VM.EOF) return q;
   }
   return -1;
-}
-
-function footerAt(tail: Uint8Array, q: number, sectionId: number, end: number): boolean {
-  return q + FOOTER_SIZE <= end && tail[q] === QEMU_VM.SECTION_FOOTER && readBe32(tail, q + 1) === sectionId;
 }

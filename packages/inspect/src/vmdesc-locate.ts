@@ -9,8 +9,7 @@
  * explains the bytes after an EOF byte when there is no trailer at all (a vmdesc cut short,
  * or junk after a stream without one).
  */
-import { readBe32 } from "@vmstate/wire";
-import { locateVmdesc, QEMU_VM } from "@vmstate/stream";
+import { describeAfterEof, locateVmdesc, vmdescCandidates } from "@vmstate/stream";
 import { parseVmdesc, type Vmdesc } from "@vmstate/vmsd";
 import type { ProblemList } from "./problems.js";
 
@@ -31,21 +30,20 @@ export interface FoundVmdesc {
 export function findVmdesc(tail: Uint8Array, base: number, problems: ProblemList): FoundVmdesc | undefined {
   const exact = locateVmdesc(tail);
   if (exact) return { eof: exact.eof, vmdesc: exact.vmdesc, doc: parseOrReport(exact.json, base + exact.vmdesc + 5, problems) };
-  for (let p = tail.length - 6; p >= 1; p--) {
-    if (tail[p] !== QEMU_VM.VMDESCRIPTION || tail[p - 1] !== QEMU_VM.EOF || tail[p + 5] !== 0x7b) continue;
-    const declared = readBe32(tail, p + 1);
-    const jsonEnd = p + 5 + declared;
+  for (const { eof, vmdesc, declared } of vmdescCandidates(tail)) {
+    const jsonAt = vmdesc + 5;
+    const jsonEnd = jsonAt + declared;
     if (jsonEnd <= tail.length) {
-      const doc = tryParse(tail.subarray(p + 5, jsonEnd), base + p + 5);
+      const doc = tryParse(tail.subarray(jsonAt, jsonEnd), base + jsonAt);
       if (doc) {
         problems.add("TRAILING_BYTES", `${tail.length - jsonEnd} bytes after the end of the vmdesc`, base + jsonEnd, "vmdesc");
-        return { eof: p - 1, vmdesc: p, doc };
+        return { eof, vmdesc, doc };
       }
     }
-    const doc = tryParse(tail.subarray(p + 5), base + p + 5);
+    const doc = tryParse(tail.subarray(jsonAt), base + jsonAt);
     if (doc) {
-      problems.add("VMDESC", `the vmdesc length word says ${declared} bytes, its JSON takes ${tail.length - p - 5}`, base + p + 1, "vmdesc");
-      return { eof: p - 1, vmdesc: p, doc };
+      problems.add("VMDESC", `the vmdesc length word says ${declared} bytes, its JSON takes ${tail.length - jsonAt}`, base + vmdesc + 1, "vmdesc");
+      return { eof, vmdesc, doc };
     }
   }
   return undefined;
@@ -56,24 +54,23 @@ export function findVmdesc(tail: Uint8Array, base: number, problems: ProblemList
  * without vmdesc), a trailer cut short, or junk.
  */
 export function explainAfterEof(tail: Uint8Array, eof: number, base: number, problems: ProblemList): void {
-  const rest = tail.length - (eof + 1);
-  if (rest === 0) return;
-  if (tail[eof + 1] !== QEMU_VM.VMDESCRIPTION) {
-    problems.add("TRAILING_BYTES", `${rest} bytes after the EOF byte, and they are not a vmdesc (0x06)`, base + eof + 1);
-    return;
-  }
-  if (rest < 5) {
-    problems.add("TRUNCATED", "the vmdesc's length word is cut short", base + tail.length, "vmdesc");
-    return;
-  }
-  const declared = readBe32(tail, eof + 2);
-  const present = rest - 5;
-  if (present < declared) {
-    problems.add("TRUNCATED", `the vmdesc is incomplete: its length word says ${declared} bytes, ${present} are present`, base + tail.length, "vmdesc");
-  } else {
-    // The exact frame would have been found had its JSON been good.
-    parseOrReport(tail.subarray(eof + 6, eof + 6 + declared), base + eof + 6, problems);
-    if (present > declared) problems.add("TRAILING_BYTES", `${present - declared} bytes after the end of the vmdesc`, base + eof + 6 + declared, "vmdesc");
+  const d = describeAfterEof(tail, eof);
+  switch (d.kind) {
+    case "nothing":
+      return;
+    case "junk":
+      problems.add("TRAILING_BYTES", `${d.rest} bytes after the EOF byte, and they are not a vmdesc (0x06)`, base + eof + 1);
+      return;
+    case "length-cut":
+      problems.add("TRUNCATED", "the vmdesc's length word is cut short", base + tail.length, "vmdesc");
+      return;
+    case "cut":
+      problems.add("TRUNCATED", `the vmdesc is incomplete: its length word says ${d.declared} bytes, ${d.present} are present`, base + tail.length, "vmdesc");
+      return;
+    default:
+      // The exact frame would have been found had its JSON been good.
+      parseOrReport(tail.subarray(d.json, d.json + d.declared), base + d.json, problems);
+      if (d.kind === "extra") problems.add("TRAILING_BYTES", `${d.present - d.declared} bytes after the end of the vmdesc`, base + d.json + d.declared, "vmdesc");
   }
 }
 

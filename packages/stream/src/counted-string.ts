@@ -1,6 +1,7 @@
-import { ByteWriter, MalformedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, MalformedError, decodeLatin1, type ByteSource } from "@vmstate/wire";
 
-const latin1 = new TextDecoder("latin1");
+/** Kept here for configuration.ts, which imports it with the counted-string readers. */
+export { decodeLatin1 };
 
 /**
  * Counted strings: u8 length then bytes, no NUL (migration/qemu-file.c:
@@ -11,7 +12,7 @@ export async function readCountedString(src: ByteSource, what: string): Promise<
   await src.need(1, what);
   const len = src.u8();
   await src.need(len, what);
-  return latin1.decode(src.bytes(len));
+  return decodeLatin1(src.bytes(len));
 }
 
 /** A counted string whose length must be non-zero, as QEMU's loader requires for names. */
@@ -26,8 +27,4 @@ export function writeCountedString(w: ByteWriter, s: string): ByteWriter {
   w.u8(s.length);
   for (let i = 0; i < s.length; i++) w.u8(s.charCodeAt(i));
   return w;
-}
-
-export function decodeLatin1(b: Uint8Array): string {
-  return latin1.decode(b);
 }

@@ -1,5 +1,5 @@
-import { readBe32 } from "@vmstate/wire";
 import { QEMU_VM } from "./constants.js";
+import { FOOTER_SIZE, footerAt, parseFullHeaderAt } from "./section-header.js";
 
 /**
  * Without a vmdesc and without a schema, the only clue to where a FULL section ends is its
@@ -10,9 +10,9 @@ import { QEMU_VM } from "./constants.js";
  * Returns the index of the footer, or -1. Callers mark what they found this way.
  */
 export function scanForFooter(tail: Uint8Array, from: number, sectionId: number, listEnd: number): number {
-  for (let p = tail.indexOf(QEMU_VM.SECTION_FOOTER, from); p >= 0 && p + 5 <= listEnd; p = tail.indexOf(QEMU_VM.SECTION_FOOTER, p + 1)) {
-    if (readBe32(tail, p + 1) !== sectionId) continue;
-    const next = p + 5;
+  for (let p = tail.indexOf(QEMU_VM.SECTION_FOOTER, from); p >= 0 && p + FOOTER_SIZE <= listEnd; p = tail.indexOf(QEMU_VM.SECTION_FOOTER, p + 1)) {
+    if (!footerAt(tail, p, sectionId, listEnd)) continue;
+    const next = p + FOOTER_SIZE;
     if (next === listEnd || plausibleElement(tail, next, listEnd)) return p;
   }
   return -1;
@@ -22,12 +22,7 @@ function plausibleElement(tail: Uint8Array, p: number, listEnd: number): boolean
   const type = tail[p];
   if (type === QEMU_VM.SECTION_PART || type === QEMU_VM.SECTION_END) return p + 5 <= listEnd;
   if (type === QEMU_VM.COMMAND) return p + 5 <= listEnd;
-  if ((type !== QEMU_VM.SECTION_FULL && type !== QEMU_VM.SECTION_START) || p + 6 > listEnd) return false;
-  const len = tail[p + 5]!;
-  if (len === 0 || p + 6 + len + 8 > listEnd) return false;
-  for (let i = 0; i < len; i++) {
-    const c = tail[p + 6 + i]!;
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
+  if (type !== QEMU_VM.SECTION_FULL && type !== QEMU_VM.SECTION_START) return false;
+  const header = parseFullHeaderAt(tail, p, listEnd);
+  return header !== undefined && /^[\x20-\x7e]+$/.test(header.idstr);
 }

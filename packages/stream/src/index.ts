@@ -2,8 +2,17 @@ export * from "./constants.js";
 export type * from "./records.js";
 export { StreamDecoder, decode, DEFAULT_MAX_TAIL_BYTES, type DecodeOptions, type StreamInfo } from "./decoder.js";
 export { StreamEncoder, encodeRecord } from "./encoder.js";
-export { encodeVmdescFrame, locateVmdesc } from "./vmdesc-frame.js";
+export {
+  encodeVmdescFrame,
+  locateVmdesc,
+  vmdescCandidates,
+  describeAfterEof,
+  type VmdescFrame,
+  type VmdescCandidate,
+  type AfterEof,
+} from "./vmdesc-frame.js";
 export type { RamState, PageTally } from "./ram-state.js";
 export { SummaryCollector, type StreamSummary, type SectionSummary, type RamBlockSummary } from "./summary.js";
 export { scanForFooter } from "./footer-scan.js";
+export { FOOTER_SIZE, footerAt, parseFullHeaderAt, type FullHeaderAt } from "./section-header.js";
 export { ARM_CPU_IDSTR } from "./device-walk.js";

@@ -1,4 +1,4 @@
-import { MalformedError, UnsupportedError, LimitError, ByteWriter, type ByteSource } from "@vmstate/wire";
+import { MalformedError, UnsupportedError, LimitError, ByteWriter, decodeLatin1, type ByteSource } from "@vmstate/wire";
 import type { LibvirtHeaderRecord } from "./records.js";
 
 /**
@@ -56,7 +56,7 @@ export async function readLibvirtHeader(src: ByteSource): Promise<LibvirtHeaderR
   await src.need(LIBVIRT_HEADER_SIZE, "the libvirt save-image header");
   src.mark();
   const head = src.bytes(LIBVIRT_HEADER_SIZE);
-  const complete = String.fromCharCode(...head.subarray(0, 16)) === LIBVIRT_MAGIC;
+  const complete = decodeLatin1(head.subarray(0, 16)) === LIBVIRT_MAGIC;
   // Written in the saving host's byte order; libvirt swaps when the version looks too big.
   let endianness: "little" | "big" = "little";
   let words = await parseWords(head, endianness);

@@ -1,6 +1,6 @@
-import { ByteWriter, MalformedError, TruncatedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, MalformedError, TruncatedError, decodeLatin1, readBe32, type ByteSource } from "@vmstate/wire";
 import { QEMU_VM } from "./constants.js";
-import { decodeLatin1, writeCountedString } from "./counted-string.js";
+import { writeCountedString } from "./counted-string.js";
 import type { FooterRecord, SectionRecord, SectionType } from "./records.js";
 
 const TYPE_NAMES: Record<number, SectionType> = {
@@ -66,6 +66,34 @@ export async function readSectionHeader(
   return { kind: "section", type, sectionId, idstr, instanceId, version, start, end: src.offset, bytes: src.sliceFromMark() };
 }
 
+/** A START/FULL header's fields, read from a buffer; `end` is the index of the first payload byte. */
+export interface FullHeaderAt {
+  sectionId: number;
+  idstr: string;
+  instanceId: number;
+  version: number;
+  end: number;
+}
+
+/**
+ * The START/FULL header at `bytes[pos]` (its type byte is not checked), or undefined when its
+ * name is empty or the header does not fit before `end`. The buffer counterpart of
+ * {@link readSectionHeader}, for code that looks at bytes it already holds.
+ */
+export function parseFullHeaderAt(bytes: Uint8Array, pos: number, end: number): FullHeaderAt | undefined {
+  if (pos + 6 > end) return undefined;
+  const len = bytes[pos + 5]!;
+  const after = pos + 6 + len + 8;
+  if (len === 0 || after > end) return undefined;
+  return {
+    sectionId: readBe32(bytes, pos + 1),
+    idstr: decodeLatin1(bytes.subarray(pos + 6, pos + 6 + len)),
+    instanceId: readBe32(bytes, pos + 6 + len),
+    version: readBe32(bytes, pos + 10 + len),
+    end: after,
+  };
+}
+
 export function encodeSectionHeader(rec: SectionRecord): Uint8Array {
   const w = new ByteWriter(32).u8(TYPE_BYTES[rec.type]).be32(rec.sectionId);
   if (rec.type === "start" || rec.type === "full") {
@@ -84,9 +112,12 @@ export async function footerFollows(src: ByteSource, sectionId: number): Promise
     if (e instanceof TruncatedError) return false;
     throw e;
   }
-  if (src.peekU8() !== QEMU_VM.SECTION_FOOTER) return false;
-  const id = ((src.peekU8(1) << 24) >>> 0) + ((src.peekU8(2) << 16) | (src.peekU8(3) << 8) | src.peekU8(4));
-  return id === sectionId;
+  return src.peekU8() === QEMU_VM.SECTION_FOOTER && src.peekBe32(1) === sectionId;
+}
+
+/** True when `bytes[pos]` starts a footer for `sectionId` that ends by `end`. */
+export function footerAt(bytes: Uint8Array, pos: number, sectionId: number, end: number): boolean {
+  return pos + FOOTER_SIZE <= end && bytes[pos] === QEMU_VM.SECTION_FOOTER && readBe32(bytes, pos + 1) === sectionId;
 }
 
 /**

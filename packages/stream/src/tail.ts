@@ -1,10 +1,10 @@
-import { ByteSource, MalformedError, TruncatedError, VmstateError, readBe32 } from "@vmstate/wire";
+import { ByteSource, MalformedError, TruncatedError, VmstateError } from "@vmstate/wire";
 import { parseVmdesc, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
 import { QEMU_VM } from "./constants.js";
 import { readCommand } from "./command.js";
-import { readFooter, readSectionHeader, FOOTER_SIZE } from "./section-header.js";
+import { footerAt, readFooter, readSectionHeader } from "./section-header.js";
 import { readIterativeSection } from "./iterative-section.js";
-import { locateVmdesc } from "./vmdesc-frame.js";
+import { describeAfterEof, locateVmdesc } from "./vmdesc-frame.js";
 import { scanForFooter } from "./footer-scan.js";
 import { walkWithSchema, walkWithVmdesc } from "./device-walk.js";
 import type { DeviceRecord, SectionRecord, StreamRecord } from "./records.js";
@@ -108,23 +108,21 @@ function delimitAtInputEnd<T>(walk: () => T, guessedEof: boolean, inputEnd: numb
  * short (the common case for a copy that stopped early), or junk follows the EOF.
  */
 function afterEof(tail: Uint8Array, at: number, base: number): MalformedError | TruncatedError {
-  const rest = tail.length - (at + 1);
-  if (tail[at + 1] === QEMU_VM.VMDESCRIPTION) {
-    if (rest < 5) return new TruncatedError("the vmdesc's length word is cut short", { offset: base + tail.length, path: "vmdesc" });
-    const declared = readBe32(tail, at + 2);
-    const present = rest - 5;
-    if (present > declared) {
-      return new MalformedError("MALFORMED", `${present - declared} unexpected bytes after the vmdesc`, {
-        offset: base + at + 6 + declared,
-        path: "vmdesc",
-      });
-    }
-    return new TruncatedError(`the vmdesc is incomplete: its length word says ${declared} bytes, ${present} are present`, {
+  const d = describeAfterEof(tail, at);
+  if (d.kind === "length-cut") return new TruncatedError("the vmdesc's length word is cut short", { offset: base + tail.length, path: "vmdesc" });
+  if (d.kind === "extra") {
+    return new MalformedError("MALFORMED", `${d.present - d.declared} unexpected bytes after the vmdesc`, {
+      offset: base + d.json + d.declared,
+      path: "vmdesc",
+    });
+  }
+  if (d.kind === "cut" || d.kind === "whole") {
+    return new TruncatedError(`the vmdesc is incomplete: its length word says ${d.declared} bytes, ${d.present} are present`, {
       offset: base + tail.length,
       path: "vmdesc",
     });
   }
-  return new MalformedError("MALFORMED", `${rest} unexpected bytes after the EOF byte (expected a vmdesc, 0x06)`, { offset: base + at + 1 });
+  return new MalformedError("MALFORMED", `${d.rest} unexpected bytes after the EOF byte (expected a vmdesc, 0x06)`, { offset: base + at + 1 });
 }
 
 function findDevice(devices: DeviceDesc[], from: number, header: SectionRecord): number {
@@ -133,11 +131,6 @@ function findDevice(devices: DeviceDesc[], from: number, header: SectionRecord):
     if (d.name === header.idstr && d.instance_id === header.instanceId) return i;
   }
   return -1;
-}
-
-function footerAt(tail: Uint8Array, p: number, sectionId: number, listEnd: number): boolean {
-  if (p + FOOTER_SIZE > listEnd || tail[p] !== QEMU_VM.SECTION_FOOTER) return false;
-  return ((tail[p + 1]! << 24) >>> 0) + ((tail[p + 2]! << 16) | (tail[p + 3]! << 8) | tail[p + 4]!) === sectionId;
 }
 
 /**

@@ -9,7 +9,7 @@
  * Subsection layouts were checked against `target/arm/machine.c` of QEMU 10.1 and 10.2;
  * `cpu/event` (after 10.2) is taken from wire-format.md §12.3 only.
  */
-import { LimitError, MalformedError, TruncatedError, UnsupportedError } from "@vmstate/wire";
+import { LimitError, MalformedError, TruncatedError, UnsupportedError, decodeLatin1, readBe32 } from "@vmstate/wire";
 import type { WalkResult } from "./field-tree.js";
 import type { DeviceDesc, FieldDesc, VmsdDesc } from "./vmdesc-model.js";
 import { QEMU_VM_SUBSECTION, walkSection, type WalkOptions } from "./walker.js";
@@ -184,14 +184,14 @@ class Peeker {
       const len = b[p + 1]!;
       if (len < parent.length + 1) break;
       if (p + 2 + len > this.limit) { this.undecide(p + 2); break; }
-      const name = String.fromCharCode(...b.subarray(p + 2, p + 2 + len));
+      const name = decodeLatin1(b.subarray(p + 2, p + 2 + len));
       if (!name.startsWith(parent)) break;
       const path = `${this.opts.path} / ${name}`;
       const schema = known.includes(name) ? SUBSECTIONS[name] : undefined;
       if (schema === undefined) throw new UnsupportedError(`subsection "${name}" of "${parent}" is not known to the built-in cpu schema`, { offset: this.opts.base + p, path });
       if (schema.unsupported !== undefined) throw new UnsupportedError(`subsection "${name}" ${schema.unsupported}; a vmdesc is needed`, { offset: this.opts.base + p, path });
       if (p + 2 + len + 4 > this.limit) { this.undecide(p + 2); break; }
-      const version = ((b[p + 2 + len]! << 24) | (b[p + 3 + len]! << 16) | (b[p + 4 + len]! << 8) | b[p + 5 + len]!) >>> 0;
+      const version = readBe32(b, p + 2 + len);
       if (version !== schema.version) {
         throw new UnsupportedError(`subsection "${name}" version ${version} is not known (expected ${schema.version})`, { offset: this.opts.base + p + 2 + len, path });
       }

@@ -8,7 +8,7 @@
  */
 import { MalformedError, UnsupportedError } from "@vmstate/wire";
 import type { JsonObject, JsonValue } from "./json.js";
-import { findDevice, type FieldDesc, type Vmdesc } from "./vmdesc-model.js";
+import { findDevice, isObject, type FieldDesc, type Vmdesc } from "./vmdesc-model.js";
 
 /** Where and how to create a field entry that is absent because its array was empty. */
 export interface NewFieldTemplate {
@@ -52,14 +52,14 @@ export function setArrayLen(
   const fields: JsonValue[] = device.fields;
   const at: number[] = [];
   fields.forEach((x, i) => {
-    if (isObj(x) && x["name"] === fieldName) at.push(i);
+    if (isObject(x) && x["name"] === fieldName) at.push(i);
   });
   if (at.length > 1) throw new UnsupportedError(`field is described by ${at.length} entries, not one compressed array`, { path });
 
   if (at.length === 0) {
     if (n === 0) return false;
     if (template === undefined) throw new UnsupportedError("field is not described (empty array) and there is no template to describe it", { path });
-    const anchor = template.after.map((a) => fields.findIndex((x) => isObj(x) && x["name"] === a)).find((i) => i >= 0);
+    const anchor = template.after.map((a) => fields.findIndex((x) => isObject(x) && x["name"] === a)).find((i) => i >= 0);
     if (anchor === undefined) throw new UnsupportedError(`none of the fields ${template.after.join(", ")} to insert after is described`, { path });
     const entry: FieldDesc = n > 1 ? { name: fieldName, array_len: n, type: template.type, size: template.size } : { name: fieldName, type: template.type, size: template.size };
     fields.splice(anchor + 1, 0, entry);
@@ -83,8 +83,4 @@ export function setArrayLen(
   }
   fields[i] = entry;
   return true;
-}
-
-function isObj(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -15,7 +15,7 @@
  *
  * Every read is bounds-checked before it is made.
  */
-import { LimitError, MalformedError, TruncatedError } from "@vmstate/wire";
+import { LimitError, MalformedError, TruncatedError, decodeLatin1, readBe32 } from "@vmstate/wire";
 import type { FieldTree, SubsectionTree, WalkResult } from "./field-tree.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import { isObject } from "./vmdesc-model.js";
@@ -109,12 +109,12 @@ class Walker {
     }
     const len = b[pos + 1]!;
     this.need(pos + 2, len + 4, path, "subsection header");
-    const got = latin1(b.subarray(pos + 2, pos + 2 + len));
+    const got = decodeLatin1(b.subarray(pos + 2, pos + 2 + len));
     if (got !== name) {
       throw new MalformedError("MALFORMED", `expected subsection "${name}", found "${got}"`, { offset: this.abs(pos), path });
     }
     pos += 2 + len;
-    const v = be32(b, pos);
+    const v = readBe32(b, pos);
     if (v !== version) {
       throw new MalformedError("MALFORMED", `subsection "${name}" has version ${v}, the vmdesc says ${version}`, { offset: this.abs(pos), path });
     }
@@ -223,14 +223,6 @@ function list(o: JsonObject, key: string, path: string, offset: number, optional
     if (!isObject(e)) throw vmdescError(`an element of "${key}" is not an object`, path, offset);
     return e;
   });
-}
-
-function be32(b: Uint8Array, pos: number): number {
-  return ((b[pos]! << 24) | (b[pos + 1]! << 16) | (b[pos + 2]! << 8) | b[pos + 3]!) >>> 0;
-}
-
-function latin1(b: Uint8Array): string {
-  return String.fromCharCode(...b);
 }
 
 function hex2(n: number): string {

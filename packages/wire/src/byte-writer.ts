@@ -81,6 +81,19 @@ export function readBe64(b: Uint8Array, p: number): bigint {
   return (BigInt(readBe32(b, p)) << 32n) | BigInt(readBe32(b, p + 4));
 }
 
+/** Bytes per `String.fromCharCode` call: well below any engine's argument limit. */
+const LATIN1_CHUNK = 8192;
+
+/**
+ * Bytes as a string, one character per byte (ISO-8859-1), so `charCodeAt` gives each byte back:
+ * names in the stream are ASCII in practice, and any other byte survives a decode/encode.
+ */
+export function decodeLatin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += LATIN1_CHUNK) s += String.fromCharCode(...b.subarray(i, i + LATIN1_CHUNK));
+  return s;
+}
+
 export function writeBe32(b: Uint8Array, p: number, v: number): void {
   b[p] = (v >>> 24) & 0xff;
   b[p + 1] = (v >>> 16) & 0xff;

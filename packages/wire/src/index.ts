@@ -8,7 +8,7 @@ export {
   type VmstateErrorOptions,
 } from "./errors.js";
 export { ByteSource, type ByteInput } from "./byte-source.js";
-export { ByteWriter, readBe32, readBe64, writeBe32, writeBe64, hex64 } from "./byte-writer.js";
+export { ByteWriter, readBe32, readBe64, decodeLatin1, writeBe32, writeBe64, hex64 } from "./byte-writer.js";
 export { type ByteSink, MemorySink, FdSink } from "./sink.js";
 export { FdReader, type RecyclingInput } from "./fd-reader.js";
 export { fdIoFrom, type FdIo, type SyncFs } from "./fd-io.js";

@@ -1,7 +1,7 @@
 import { parseRegisterListText, RegisterArgumentError } from "@vmstate/arm";
 import type { Destination } from "@vmstate/inspect";
 import { QEMU_VM_FILE_MAGIC } from "@vmstate/stream";
-import type { ByteInput } from "@vmstate/wire";
+import { readBe32, type ByteInput } from "@vmstate/wire";
 import { openInput, type CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
 import { readStreamState } from "@vmstate/inspect";
@@ -19,7 +19,7 @@ export async function readDestination(path: string, io: CliIo): Promise<Destinat
   const input = openInput(path, io);
   try {
     const { head, rest } = await sniff(input.bytes, 4);
-    const magic = head.length >= 4 ? ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0 : -1;
+    const magic = head.length >= 4 ? readBe32(head, 0) : -1;
     if (magic === QEMU_VM_FILE_MAGIC) return { kind: "stream", state: await readStreamState(rest, input.name) };
     const text = await readText(rest, path);
     if (text.startsWith("LibvirtQemud")) throw new UsageError(`${path} is a libvirt save image; give the migration stream inside it, or a list of register ids`);

@@ -1,7 +1,8 @@
-import { StreamDecoder, type StreamRecord } from "@vmstate/stream";
+import type { StreamRecord } from "@vmstate/stream";
 import { AnalyzeMigrationCollector, dumpSection, type DumpSection } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo } from "../io.js";
+import type { CliIo } from "../io.js";
+import { decodeInput } from "./state-input.js";
 import { formatDumpSection } from "./dump-text.js";
 
 /** `dump`'s output formats: ours as text or JSON, or QEMU analyze-migration.py's JSON. */
@@ -18,35 +19,25 @@ export type DumpFormat = (typeof DUMP_FORMATS)[number];
  * stderr.
  */
 export async function dumpCommand(file: string, format: DumpFormat, io: CliIo): Promise<ExitCode> {
-  const input = openInput(file, io);
-  const decoder = new StreamDecoder(input.bytes);
   const analyze = format === "analyze-migration" ? new AnalyzeMigrationCollector() : undefined;
   const sections: DumpSection[] = [];
   const blocks: { name: string; size: number }[] = [];
-  let failure: unknown;
-  try {
-    for await (const rec of decoder.records()) {
-      if (analyze) analyze.add(rec);
-      else if (rec.kind === "device") {
-        const s = dumpSection(rec);
-        if (format === "json") sections.push(s);
-        else io.print(formatDumpSection(s, rec.bytes));
-      } else if (rec.kind === "ram" && rec.type === "mem_size") {
-        for (const b of rec.blocks ?? []) blocks.push({ name: b.idstr, size: Number(b.usedLength) });
-        if (format === "text") io.print(ramText(rec));
-      }
+  const { name, info, failure } = await decodeInput(file, io, (rec) => {
+    if (analyze) analyze.add(rec);
+    else if (rec.kind === "device") {
+      const s = dumpSection(rec);
+      if (format === "json") sections.push(s);
+      else io.print(formatDumpSection(s, rec.bytes));
+    } else if (rec.kind === "ram" && rec.type === "mem_size") {
+      for (const b of rec.blocks ?? []) blocks.push({ name: b.idstr, size: Number(b.usedLength) });
+      if (format === "text") io.print(ramText(rec));
     }
-  } catch (e) {
-    failure = e;
-  } finally {
-    input.close();
-  }
+  });
   if (analyze) {
     io.print(analyze.text());
     for (const o of analyze.omitted) io.stderr(`vmstate-inspect: left out ${o.key} at offset 0x${o.offset.toString(16)}: ${o.reason}\n`);
   } else if (format === "json") {
-    const info = decoder.info;
-    const doc = { file: input.name, machine: info.machine ?? null, pageSize: info.ram.pageSize ?? null, vmdesc: info.vmdesc ?? null, ramBlocks: blocks, sections, complete: failure === undefined };
+    const doc = { file: name, machine: info.machine ?? null, pageSize: info.ram.pageSize ?? null, vmdesc: info.vmdesc ?? null, ramBlocks: blocks, sections, complete: failure === undefined };
     io.print(JSON.stringify(doc, null, 2) + "\n");
   }
   if (failure !== undefined) throw failure;

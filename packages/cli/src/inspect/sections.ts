@@ -1,7 +1,7 @@
-import { StreamDecoder } from "@vmstate/stream";
 import { LayoutCollector, type LayoutEntry, type StreamLayout } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo } from "../io.js";
+import type { CliIo } from "../io.js";
+import { decodeInput } from "./state-input.js";
 import { hexOffset } from "./report-text.js";
 
 /**
@@ -9,19 +9,11 @@ import { hexOffset } from "./report-text.js";
  * printed first; the error then goes to stderr (exit 1).
  */
 export async function sectionsCommand(file: string, opts: { json: boolean; all: boolean }, io: CliIo): Promise<ExitCode> {
-  const input = openInput(file, io);
   const collector = new LayoutCollector(opts.all);
-  let failure: unknown;
-  try {
-    for await (const rec of new StreamDecoder(input.bytes).records()) collector.add(rec);
-  } catch (e) {
-    failure = e;
-  } finally {
-    input.close();
-  }
+  const { name, failure } = await decodeInput(file, io, (rec) => collector.add(rec));
   const layout = collector.result();
-  if (opts.json) io.print(JSON.stringify({ file: input.name, complete: failure === undefined, ...layout }, null, 2) + "\n");
-  else io.print(formatLayout(layout, input.name));
+  if (opts.json) io.print(JSON.stringify({ file: name, complete: failure === undefined, ...layout }, null, 2) + "\n");
+  else io.print(formatLayout(layout, name));
   if (failure !== undefined) throw failure;
   return EXIT.OK;
 }

@@ -1,4 +1,5 @@
 import { readStreamState, type StreamState } from "@vmstate/inspect";
+import { StreamDecoder, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
 import { VmstateError } from "@vmstate/wire";
 import { openInput, type CliIo } from "../io.js";
 
@@ -14,6 +15,34 @@ export async function readState(path: string, io: CliIo): Promise<StreamState> {
   } finally {
     input.close();
   }
+}
+
+/** What {@link decodeInput} read: the input's name, what the decoder learnt, and how it stopped. */
+export interface DecodedInput {
+  name: string;
+  info: StreamInfo;
+  /** The decoding error, or undefined when the stream decoded to its end. */
+  failure: unknown;
+}
+
+/**
+ * Decodes a stream record by record for the commands that print what they read (`summary`,
+ * `sections`, `dump`). As with {@link readState}, a decoding error does not throw: it comes
+ * back as `failure`, so the command prints what decoded first and then throws it. I/O errors
+ * (a missing file) throw at once.
+ */
+export async function decodeInput(path: string, io: CliIo, onRecord: (rec: StreamRecord) => void, options?: DecodeOptions): Promise<DecodedInput> {
+  const input = openInput(path, io);
+  const decoder = new StreamDecoder(input.bytes, options);
+  let failure: unknown;
+  try {
+    for await (const rec of decoder.records()) onRecord(rec);
+  } catch (e) {
+    failure = e;
+  } finally {
+    input.close();
+  }
+  return { name: input.name, info: decoder.info, failure };
 }
 
 /**

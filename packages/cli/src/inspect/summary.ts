@@ -1,6 +1,7 @@
-import { StreamDecoder, SummaryCollector } from "@vmstate/stream";
+import { SummaryCollector } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo } from "../io.js";
+import type { CliIo } from "../io.js";
+import { decodeInput } from "./state-input.js";
 import { formatSummary } from "./summary-text.js";
 
 /**
@@ -8,20 +9,11 @@ import { formatSummary } from "./summary-text.js";
  * printed first; a damaged stream then gets its error on stderr and a non-zero exit.
  */
 export async function summaryCommand(file: string, json: boolean, io: CliIo): Promise<ExitCode> {
-  const input = openInput(file, io);
-  const decoder = new StreamDecoder(input.bytes, { ramRecords: false, tallyPages: true });
   const collector = new SummaryCollector();
-  let failure: unknown;
-  try {
-    for await (const rec of decoder.records()) collector.add(rec);
-  } catch (e) {
-    failure = e;
-  } finally {
-    input.close();
-  }
-  const summary = collector.result(decoder.info);
+  const { name, info, failure } = await decodeInput(file, io, (rec) => collector.add(rec), { ramRecords: false, tallyPages: true });
+  const summary = collector.result(info);
   if (json) io.print(JSON.stringify({ ...summary, complete: failure === undefined }, null, 2) + "\n");
-  else io.print(formatSummary(summary, input.name));
+  else io.print(formatSummary(summary, name));
   if (failure !== undefined) throw failure;
   return EXIT.OK;
 }
