@@ -61,6 +61,7 @@ export class SummaryCollector {
     this.bytes = rec.end;
     switch (rec.kind) {
       case "section":
+        this.closeAt(rec.start);
         this.open = {
           type: rec.type.toUpperCase() as SectionSummary["type"],
           offset: rec.start,
@@ -89,7 +90,11 @@ export class SummaryCollector {
         this.open = undefined;
         break;
       case "command":
+        this.closeAt(rec.start);
         this.commands.push(rec.name);
+        break;
+      case "eof":
+        this.closeAt(rec.start);
         break;
       case "vmdesc":
         this.vmdescKeys = Object.keys(rec.doc);
@@ -103,7 +108,18 @@ export class SummaryCollector {
     if (this.open) this.open.size = end - this.open.offset;
   }
 
-  result(info: StreamInfo): StreamSummary {
+  /**
+   * A section without a footer ends where the next element starts: its RAM records are
+   * not handed out one by one, so nothing else says where it ends.
+   */
+  private closeAt(next: number): void {
+    this.extend(next);
+    this.open = undefined;
+  }
+
+  /** `decodedTo`: how far the decoder got (a damaged stream's last section ends there). */
+  result(info: StreamInfo, decodedTo = this.bytes): StreamSummary {
+    this.extend(Math.max(decodedTo, this.bytes));
     const lv = info.libvirt;
     return {
       libvirt: lv
@@ -127,7 +143,7 @@ export class SummaryCollector {
       })),
       sections: this.sections,
       devices: this.devices,
-      bytes: this.bytes,
+      bytes: Math.max(decodedTo, this.bytes),
     };
   }
 }

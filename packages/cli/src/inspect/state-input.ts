@@ -23,6 +23,8 @@ export interface DecodedInput {
   info: StreamInfo;
   /** The decoding error, or undefined when the stream decoded to its end. */
   failure: unknown;
+  /** Offset the decoder reached: the end, or where the damage stopped it. */
+  decodedTo: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function decodeInput(path: string, io: CliIo, onRecord: (rec: Strea
   } finally {
     input.close();
   }
-  return { name: input.name, info: decoder.info, failure };
+  return { name: input.name, info: decoder.info, failure, decodedTo: decoder.offset };
 }
 
 /**

@@ -10,8 +10,8 @@ import { formatSummary } from "./summary-text.js";
  */
 export async function summaryCommand(file: string, json: boolean, io: CliIo): Promise<ExitCode> {
   const collector = new SummaryCollector();
-  const { name, info, failure } = await decodeInput(file, io, (rec) => collector.add(rec), { ramRecords: false, tallyPages: true });
-  const summary = collector.result(info);
+  const { name, info, failure, decodedTo } = await decodeInput(file, io, (rec) => collector.add(rec), { ramRecords: false, tallyPages: true });
+  const summary = collector.result(info, decodedTo);
   if (json) io.print(JSON.stringify({ ...summary, complete: failure === undefined }, null, 2) + "\n");
   else io.print(formatSummary(summary, name));
   if (failure !== undefined) throw failure;
