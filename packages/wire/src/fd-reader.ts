@@ -34,6 +34,7 @@ export class FdReader implements RecyclingInput {
   }
 
   recycle(buffer: ArrayBufferLike): void {
-    if (buffer.byteLength === this.chunkSize && this.pool.length < 8) this.pool.push(new Uint8Array(buffer));
+    // A rewrite holds at most two or three chunks at a time; more spares would only cost memory.
+    if (buffer.byteLength === this.chunkSize && this.pool.length < 4) this.pool.push(new Uint8Array(buffer));
   }
 }
