@@ -91,9 +91,9 @@ export async function runInspectBench(stream: string): Promise<InspectBenchResul
       const ours = join(work, `ours-${i}`);
       const py = join(work, `py-${i}`);
       mkdirSync(py);
-      times.summary.push(timed(process.execPath, [inspectBin, "summary", stream]));
+      times.summary.push(timed(inspectBin, ["summary", stream]));
       if (script) times.state.push(timed("python3", [script, "-f", stream, "-d", "state"]));
-      times.extract.push(timed(process.execPath, [inspectBin, "extract-ram", stream, ours]));
+      times.extract.push(timed(inspectBin, ["extract-ram", stream, ours]));
       if (script) times.x.push(timed("python3", [script, "-f", stream, "-x"], py));
       if (script && i === 0 && !sameExtraction(py, ours)) console.log("inspect bench: WARNING: extract-ram and analyze-migration.py -x wrote different files");
       rmSync(ours, { recursive: true, force: true });

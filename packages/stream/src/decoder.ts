@@ -29,6 +29,12 @@ export interface DecodeOptions {
   ramRecords?: boolean;
   /** Count pages by block and form in `info.ram.tally` (cheap; no record needed). */
   tallyPages?: boolean;
+  /**
+   * Let the input reuse its buffers once read (with a recycling input such as FdReader):
+   * the `bytes` of records before the device tail then stay valid only until the next
+   * record is asked for. Implied by `passThrough`.
+   */
+  reuseInput?: boolean;
 }
 
 export const DEFAULT_MAX_TAIL_BYTES = 64 << 20;
@@ -89,7 +95,8 @@ export class StreamDecoder {
 
   async *records(): AsyncGenerator<StreamRecord> {
     const src = this.src;
-    if (this.options.passThrough) src.passConsumedTo(this.options.passThrough);
+    const { passThrough, reuseInput } = this.options;
+    if (passThrough || reuseInput) src.passConsumedTo(passThrough ?? (() => {}));
     if ((await inputHolds(src, 16)) && libvirtMagicAhead(src)) {
       const libvirt = await readLibvirtHeader(src);
       this.info.libvirt = libvirt;

@@ -10,7 +10,7 @@ import { formatSummary } from "./summary-text.js";
  */
 export async function summaryCommand(file: string, json: boolean, io: CliIo): Promise<ExitCode> {
   const collector = new SummaryCollector();
-  const { name, info, failure, decodedTo } = await decodeInput(file, io, (rec) => collector.add(rec), { ramRecords: false, tallyPages: true });
+  const { name, info, failure, decodedTo } = await decodeInput(file, io, (rec) => collector.add(rec), { ramRecords: false, tallyPages: true, reuseInput: true });
   const summary = collector.result(info, decodedTo);
   if (json) io.print(JSON.stringify({ ...summary, complete: failure === undefined }, null, 2) + "\n");
   else io.print(formatSummary(summary, name));
