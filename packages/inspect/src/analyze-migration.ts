@@ -12,6 +12,7 @@
  * ({@link pythonJson}) and a final newline.
  */
 import type { StreamRecord } from "@vmstate/stream";
+import { hex64 } from "@vmstate/wire";
 import { analyzeVmsd } from "./analyze-values.js";
 import { pythonJson, type PyDict } from "./python-json.js";
 
@@ -41,7 +42,7 @@ export class AnalyzeMigrationCollector {
       case "ram":
         if (rec.type === "mem_size") {
           const sizes = this.member(rec.sectionId).get("section sizes") as PyDict | undefined;
-          for (const b of rec.blocks ?? []) sizes?.set(b.idstr, `0x${b.usedLength.toString(16).padStart(16, "0")}`);
+          for (const b of rec.blocks ?? []) sizes?.set(b.idstr, hex64(b.usedLength));
         }
         break;
       case "device": {

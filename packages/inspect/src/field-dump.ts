@@ -12,6 +12,7 @@
  * infos of unknown width, a size that disagrees with the type) as hex digits, no separators.
  */
 import type { DeviceRecord } from "@vmstate/stream";
+import { hex64 } from "@vmstate/wire";
 import { SCALAR_KINDS, type FieldTree } from "@vmstate/vmsd";
 import { hexBytes } from "./analyze-values.js";
 
@@ -139,6 +140,6 @@ export function leafValue(type: string, b: Uint8Array): DumpValue {
     case 4:
       return kind.signed ? view.getInt32(0) : view.getUint32(0);
     case 8:
-      return kind.signed ? view.getBigInt64(0).toString() : `0x${view.getBigUint64(0).toString(16).padStart(16, "0")}`;
+      return kind.signed ? view.getBigInt64(0).toString() : hex64(view.getBigUint64(0));
   }
 }

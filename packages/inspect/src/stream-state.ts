@@ -75,7 +75,8 @@ export interface StreamState {
 
 /** Reads a whole stream into a {@link StreamState}; never throws for damaged input. */
 export async function readStreamState(input: ByteInput, name: string, options?: DecodeOptions): Promise<StreamState> {
-  const decoder = new StreamDecoder(input, options);
+  // Only the block list is wanted of RAM, and the decoder keeps it: no record per page.
+  const decoder = new StreamDecoder(input, { ramRecords: false, ...options });
   const state: StreamState = {
     name,
     machine: undefined,
@@ -102,6 +103,8 @@ export async function readStreamState(input: ByteInput, name: string, options?: 
   } catch (e) {
     state.failure = e;
   }
+  // Records before the damage say less than the decoder: it got past the last good page.
+  state.decodedBytes = Math.max(state.decodedBytes, decoder.offset);
   const info = decoder.info;
   state.machine = info.machine;
   state.configuration = info.configuration;
@@ -109,6 +112,7 @@ export async function readStreamState(input: ByteInput, name: string, options?: 
   state.footers = info.footers;
   state.vmdesc = info.vmdesc;
   state.pageSize = info.ram.pageSize;
+  state.ramBlocks = [...info.ram.blocks].map(([idstr, usedLength]) => ({ idstr, usedLength }));
   return state;
 }
 
@@ -131,11 +135,6 @@ function addRecord(state: StreamState, rec: StreamRecord, open: SectionEntry | u
         return entry;
       }
       return undefined;
-    case "ram":
-      if (rec.type === "mem_size") {
-        for (const b of rec.blocks ?? []) state.ramBlocks.push({ idstr: b.idstr, usedLength: b.usedLength });
-      }
-      return open;
     case "device": {
       if (open === undefined || open.type !== "full") return open;
       const payload = rec.bytes.slice();

@@ -12,7 +12,7 @@
  * is reported as is; one in the tail is reported only if the second walk found nothing there,
  * since that walk reports the same fault in more detail and goes on after it.
  */
-import { QEMU_VM, StreamDecoder, type ConfigurationRecord, type StreamRecord } from "@vmstate/stream";
+import { QEMU_VM, StreamDecoder, startsDeviceTail, type ConfigurationRecord, type StreamRecord } from "@vmstate/stream";
 import { walkSection, type Vmdesc } from "@vmstate/vmsd";
 import type { ByteInput } from "@vmstate/wire";
 import { ChunkRecorder } from "./chunk-recorder.js";
@@ -54,7 +54,7 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
   let failure: unknown;
   try {
     for await (const rec of decoder.records()) {
-      if (tailStart === undefined && ((rec.kind === "section" && rec.type === "full") || rec.kind === "eof")) tailStart = rec.start;
+      if (tailStart === undefined && startsDeviceTail(rec)) tailStart = rec.start;
       if (tailStart === undefined) {
         lastEnd = rec.end;
         recorder.release(rec.end);

@@ -1,5 +1,5 @@
 import type { ByteInput, ByteSink } from "@vmstate/wire";
-import { StreamDecoder, StreamEncoder, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
+import { StreamDecoder, StreamEncoder, startsDeviceTail, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
 
 /**
  * A change to a stream, applied record by record. It returns the record to write: the same
@@ -51,7 +51,7 @@ export async function rewriteStream(input: ByteInput, sink: ByteSink, options: R
   for await (const original of decoder.records()) {
     let rec = original;
     for (const t of transforms) rec = t.apply(rec, decoder.info);
-    inTail ||= startsTail(rec);
+    inTail ||= startsDeviceTail(rec);
     if (inTail) held.push(rec);
     else if (rec !== original) {
       throw new Error(`a transform changed a ${rec.kind} record before the device state; only device state can be rewritten`);
@@ -64,8 +64,4 @@ export async function rewriteStream(input: ByteInput, sink: ByteSink, options: R
   }
   await encoder.end();
   return { info: decoder.info, bytesIn: decoder.offset, bytesOut };
-}
-
-function startsTail(rec: StreamRecord): boolean {
-  return (rec.kind === "section" && rec.type === "full") || rec.kind === "eof";
 }

@@ -142,6 +142,15 @@ export class StreamDecoder {
   }
 }
 
+/**
+ * True for the record that opens the device tail: the first FULL section header, or the EOF
+ * byte of a stream without one. The decoder buffers from there on; consumers that treat
+ * streamed RAM and buffered device state differently split records at the same place.
+ */
+export function startsDeviceTail(rec: StreamRecord): boolean {
+  return (rec.kind === "section" && rec.type === "full") || rec.kind === "eof";
+}
+
 /** Whether at least n more bytes come (then made contiguous), without failing when not. */
 async function inputHolds(src: ByteSource, n: number): Promise<boolean> {
   try {

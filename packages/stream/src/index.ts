@@ -1,6 +1,6 @@
 export * from "./constants.js";
 export type * from "./records.js";
-export { StreamDecoder, decode, DEFAULT_MAX_TAIL_BYTES, type DecodeOptions, type StreamInfo } from "./decoder.js";
+export { StreamDecoder, decode, startsDeviceTail, DEFAULT_MAX_TAIL_BYTES, type DecodeOptions, type StreamInfo } from "./decoder.js";
 export { StreamEncoder, encodeRecord } from "./encoder.js";
 export {
   encodeVmdescFrame,

@@ -41,6 +41,7 @@ export async function readBlockList(src: ByteSource, state: RamState, total: num
       throw new UnsupportedError("mapped-ram streams (migrate file: with the mapped-ram capability) are not supported", { offset: at, path });
     }
     state.blocks.set(idstr, usedLength);
+    if (idstr === state.lastBlock) state.lastBlockLength = Number(usedLength);
     entries.push(entry);
   }
   return entries;

@@ -100,8 +100,10 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
   const start = src.offset;
   const offset = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
   const block = kind === F.EOS || kind === F.MULTIFD_FLUSH ? "" : resolveBlock(src, state, continued, offset, path);
-  const tallyKey = TALLY_KEY[type];
-  if (state.tally && tallyKey) countPage(state.tally, block, tallyKey);
+  if (state.tally) {
+    const tallyKey = TALLY_KEY[type];
+    if (tallyKey) countPage(state.tally, block, tallyKey);
+  }
   if (!build) {
     src.skip(total);
     return kind === F.EOS ? RAM_CHECKED_EOS : RAM_CHECKED;
@@ -149,10 +151,12 @@ function resolveBlock(src: ByteSource, state: RamState, continued: boolean, offs
       throw new MalformedError("MALFORMED", `RAM block '${name}' was not announced in the block list`, { offset: src.offset + 8, path });
     }
     state.lastBlock = name;
+    const used = state.blocks.get(name);
+    state.lastBlockLength = used === undefined ? undefined : Number(used);
   }
-  const used = state.blocks.get(name);
-  if (used !== undefined && offset >= Number(used)) {
-    throw new MalformedError("MALFORMED", `RAM offset 0x${offset.toString(16)} is outside block '${name}' (0x${used.toString(16)} bytes)`, { offset: src.offset, path });
+  const length = state.lastBlockLength;
+  if (length !== undefined && offset >= length) {
+    throw new MalformedError("MALFORMED", `RAM offset 0x${offset.toString(16)} is outside block '${name}' (0x${length.toString(16)} bytes)`, { offset: src.offset, path });
   }
   return name;
 }

@@ -16,6 +16,11 @@ export interface RamState {
    * section: a PART may begin with CONTINUE (ram.c: save_page_header).
    */
   lastBlock: string | undefined;
+  /**
+   * `blocks.get(lastBlock)` as a number, kept beside it so the page loop checks offsets
+   * without a map lookup and a bigint conversion per page.
+   */
+  lastBlockLength: number | undefined;
   /** Page counts by block, kept only when asked for (a summary that needs no records). */
   tally: Map<string, PageTally> | undefined;
 }
@@ -33,6 +38,6 @@ export const TALLY_KEY: Partial<Record<RamRecordType, keyof PageTally>> = { zero
 
 /** The state at the start of a stream: nothing known yet. */
 export function newRamState(): RamState {
-  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, tally: undefined };
+  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, lastBlockLength: undefined, tally: undefined };
 }
 
