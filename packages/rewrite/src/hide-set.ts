@@ -1,4 +1,4 @@
-import { VmstateError } from "@vmstate/wire";
+import { VmstateError, hex64 } from "@vmstate/wire";
 import type { StreamInfo, StreamRecord } from "@vmstate/stream";
 import { planCpregEdit, registerName, formatRegId } from "@vmstate/arm";
 import { CpregTransform } from "./cpreg-transform.js";
@@ -63,8 +63,8 @@ export class HideSetTransform implements RecordTransform {
       this.vcpus++;
       const plan = planCpregEdit(list, { hide: request.hide, set: request.set });
       for (const c of plan.changes) {
-        const change: ReportedChange = { vcpu, kind: c.kind, id: formatRegId(c.id), name: registerName(c.id), oldValue: formatRegId(c.oldValue) };
-        if (c.kind === "set") change.newValue = formatRegId(c.newValue);
+        const change: ReportedChange = { vcpu, kind: c.kind, id: formatRegId(c.id), name: registerName(c.id), oldValue: hex64(c.oldValue) };
+        if (c.kind === "set") change.newValue = hex64(c.newValue);
         this.report.changes.push(change);
       }
       for (const w of plan.warnings) {
