@@ -20,7 +20,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const root = resolve(import.meta.dirname, "..");
-const inspectBin = join(root, "packages/cli/bin/vmstate-inspect.js");
+const inspectBin = join(root, "packages/cli/bin/vmstate-inspect.cjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /** One comparison's result, in seconds (medians). */
@@ -74,7 +74,7 @@ export async function runInspectBench(stream: string): Promise<InspectBenchResul
     console.log(`inspect bench: ${stream} is missing: make it with \`npx tsx tools/make-bench-stream.ts\``);
     return [];
   }
-  if (!existsSync(inspectBin.replace("bin/vmstate-inspect.js", "dist/index.js"))) {
+  if (!existsSync(inspectBin.replace("bin/vmstate-inspect.cjs", "dist/index.js"))) {
     console.log("inspect bench: build first (npx tsc -b)");
     return [];
   }

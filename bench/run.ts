@@ -18,7 +18,7 @@ import { openSync, closeSync } from "node:fs";
 import { runInspectBench } from "./inspect.js";
 
 const root = resolve(import.meta.dirname, "..");
-const rewriteBin = join(root, "packages/cli/bin/vmstate-rewrite.js");
+const rewriteBin = join(root, "packages/cli/bin/vmstate-rewrite.cjs");
 const probe = join(root, "bench/rss-probe.mjs");
 const floor = join(root, "bench/node-floor.mjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

@@ -70,7 +70,7 @@ describe("backward migration 10.0 -> 7.2 (virt-7.2, cortex-a57)", () => {
   it("migrates live from a running QEMU 10.0 into QEMU 7.2 through vmstate-rewrite", async () => {
     const fifo = join(dir, "live.fifo");
     execFileSync("mkfifo", [fifo]);
-    const cli = resolve(import.meta.dirname, "../packages/cli/bin/vmstate-rewrite.js");
+    const cli = resolve(import.meta.dirname, "../packages/cli/bin/vmstate-rewrite.cjs");
     const filter = [process.execPath, cli, ...fix].map(shellQuote).join(" ");
     // The destination waits on the FIFO; RAM must stream through the filter while the
     // source is still sending, or the source's `cat > FIFO` would block for ever.

@@ -17,7 +17,7 @@ const root = resolve(import.meta.dirname, "..");
 const SOURCE = join(root, "samples/newer-aarch64-virt-7.2-a57.mig");
 const DEST = join(root, "samples/aarch64-virt-7.2-a57.mig");
 const ARGS = ["-M", "virt-7.2", "-cpu", "cortex-a57", "-m", "32", "-nodefaults"];
-const bin = (name: string) => join(root, "packages/cli/bin", `${name}.js`);
+const bin = (name: string) => join(root, "packages/cli/bin", `${name}.cjs`);
 
 function run(name: string, args: string[], stdio: "inherit" | "pipe" = "inherit"): string {
   console.log(`\n$ ${name} ${args.map((a) => (a.includes(" ") ? `'${a}'` : a)).join(" ")}`);

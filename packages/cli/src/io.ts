@@ -1,5 +1,6 @@
 import * as nodeFs from "node:fs";
-import { FdReader, FdSink, fdIoFrom, type ByteInput, type ByteSink, type SyncFs } from "@vmstate/wire";
+import { isatty } from "node:tty";
+import { FdReader, FdSink, fdIoFrom, writeFully, type ByteInput, type ByteSink, type SyncFs } from "@vmstate/wire";
 import type { RamFs } from "@vmstate/inspect";
 
 /** The file-system calls the CLIs make; node:fs and memfs both provide them. */
@@ -31,24 +32,48 @@ export interface CliIo {
   stderrIsTTY: boolean;
 }
 
-/** The real process: fd 0/1/2 and node:fs. */
-export function nodeIo(): CliIo {
-  const stdout = new FdSink(1);
-  // `vmstate-inspect … | head` closes the pipe early: that ends the output, not in a crash.
-  // Any other write error is reported in one line, like every other failure.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    process.stderr.write(`${process.argv[1]?.split("/").pop() ?? "vmstate"}: writing standard output failed: ${e.code ?? e.message}\n`);
-    process.exit(3);
-  });
+/**
+ * The real process: fd 0/1/2 and node:fs; `name` prefixes its own error lines. Standard
+ * error is written with synchronous writes to fd 2 (what process.stderr does for files, pipes
+ * and terminals on Linux) because creating process.stderr costs start-up time.
+ */
+export function nodeIo(name: string): CliIo {
+  const fdIo = fdIoFrom();
   return {
     stdin: () => new FdReader(0),
-    stdout,
-    stderr: (text) => void process.stderr.write(text),
-    print: (text) => void process.stdout.write(text),
+    // Bytes go to fd 1 with synchronous writes; a closed pipe makes them throw EPIPE, which
+    // is reported like any other I/O failure.
+    stdout: new FdSink(1, fdIo),
+    stderr: (text) => {
+      try {
+        writeFully(fdIo, 2, Buffer.from(text));
+      } catch {
+        // Standard error is gone (closed pipe): nothing can be said; the exit code still tells.
+      }
+    },
+    print: (text) => void textStdout(name).write(text),
     fs: nodeFs as unknown as CliFs,
-    stderrIsTTY: process.stderr.isTTY === true,
+    stderrIsTTY: isatty(2),
   };
+}
+
+let stdoutReady = false;
+
+/**
+ * process.stdout for reports, set up on first use (vmstate-rewrite never needs it).
+ * `vmstate-inspect … | head` closes the pipe early: that ends the output, not in a crash;
+ * any other write error is one line, like every failure.
+ */
+function textStdout(name: string): NodeJS.WriteStream {
+  if (!stdoutReady) {
+    stdoutReady = true;
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      writeFully(fdIoFrom(), 2, Buffer.from(`${name}: writing standard output failed: ${e.code ?? e.message}\n`));
+      process.exit(3);
+    });
+  }
+  return process.stdout;
 }
 
 /** An opened input: its bytes, its size when known, and how to close it. */

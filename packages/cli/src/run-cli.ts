@@ -1,7 +1,9 @@
+import { isatty } from "node:tty";
 import yargs, { type Argv } from "yargs";
 import { VmstateError } from "@vmstate/wire";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
+import { VERSION } from "./version.js";
 
 /** What a command handler hands back to the runner: the work to await. */
 export type Task = () => Promise<ExitCode>;
@@ -28,11 +30,11 @@ export async function runCli(
       .scriptName(name)
       .exitProcess(false)
       .strict()
-      .wrap(Math.min(100, process.stdout.columns ?? 80))
+      .wrap(helpWidth())
       .epilogue(EXIT_CODES_HELP)
       .help()
       .alias("h", "help")
-      .version(false)
+      .version(VERSION)
       .fail((msg, err) => {
         usageError = msg ?? err?.message ?? "invalid arguments";
       }),
@@ -57,6 +59,14 @@ export async function runCli(
     if (code === EXIT.USAGE) io.stderr(`Try '${name} --help'.\n`);
     return code;
   }
+}
+
+/**
+ * Columns for help text: the terminal's, at most 100; 80 when standard output is not a
+ * terminal. isatty first, because creating process.stdout costs start-up time in a pipeline.
+ */
+function helpWidth(): number {
+  return Math.min(100, (isatty(1) ? process.stdout.columns : undefined) ?? 80);
 }
 
 /** The documented exit code for anything a command throws. */

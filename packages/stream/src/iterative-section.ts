@@ -1,6 +1,6 @@
 import { MalformedError, UnsupportedError, VmstateError, type ByteSource } from "@vmstate/wire";
 import { footerFollows, readFooter, readSectionHeader } from "./section-header.js";
-import { readRamRecord, readRamRecordBuffered, RAM_CHECKED, RAM_CHECKED_EOS } from "./ram-record.js";
+import { readRamRecord, readRamRecordBuffered, RAM_CHECKED_EOS } from "./ram-record.js";
 import type { StreamInfo } from "./decoder.js";
 import type { StreamRecord } from "./records.js";
 
@@ -29,7 +29,6 @@ export async function* readIterativeSection(src: ByteSource, info: StreamInfo, y
     for (;;) {
       // The synchronous attempt first: an await per page would cost more than the page.
       const quick = readRamRecordBuffered(src, ram, header.sectionId, path, yieldRam);
-      if (quick === RAM_CHECKED) continue;
       if (quick === RAM_CHECKED_EOS) break;
       if (typeof quick === "number" && quick > 0) {
         // The record is not all buffered yet: wait for it, then try again.

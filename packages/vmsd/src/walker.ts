@@ -128,11 +128,12 @@ class Walker {
   private field(f: JsonValue, pos: number, parentPath: string): FieldTree {
     if (!isObject(f)) throw vmdescError("a field entry is not an object", parentPath, this.abs(pos));
     const name = str(f, "name", parentPath, this.abs(pos));
-    const type = str(f, "type", `${parentPath} / ${name}`, this.abs(pos));
-    const size = int(f, "size", `${parentPath} / ${name}`, this.abs(pos));
-    const arrayLen = optInt(f, "array_len", `${parentPath} / ${name}`, this.abs(pos));
-    const index = optInt(f, "index", `${parentPath} / ${name}`, this.abs(pos));
-    const path = index === undefined ? `${parentPath} / ${name}` : `${parentPath} / ${name}[${index}]`;
+    const namePath = `${parentPath} / ${name}`;
+    const type = str(f, "type", namePath, this.abs(pos));
+    const size = int(f, "size", namePath, this.abs(pos));
+    const arrayLen = optInt(f, "array_len", namePath, this.abs(pos));
+    const index = optInt(f, "index", namePath, this.abs(pos));
+    const path = index === undefined ? namePath : `${namePath}[${index}]`;
     const node: FieldTree = { name, type, start: pos, end: pos };
     if (index !== undefined) node.index = index;
     if (arrayLen !== undefined) node.arrayLen = arrayLen;

@@ -2,6 +2,8 @@ import { LimitError, TruncatedError } from "./errors.js";
 import type { RecyclingInput } from "./fd-reader.js";
 import { ConsumedChunks } from "./consumed-chunks.js";
 
+const EMPTY = new Uint8Array(0);
+
 /** Anything that yields the bytes of a stream in order: a file reader, stdin, a test's array. */
 export type ByteInput = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -105,6 +107,19 @@ export class ByteSource {
   contiguous(): number {
     const first = this.chunks[0];
     return first === undefined ? 0 : first.length - this.pos;
+  }
+
+  /**
+   * The current chunk, for a parser that loops over many small records itself: its bytes from
+   * {@link chunkPos} on (`contiguous()` of them) are the next ones; consume them with `skip`.
+   */
+  chunk(): Uint8Array {
+    return this.chunks[0] ?? EMPTY;
+  }
+
+  /** The read position inside {@link chunk}. */
+  chunkPos(): number {
+    return this.pos;
   }
 
   /**

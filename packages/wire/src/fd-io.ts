@@ -39,3 +39,8 @@ export function fdIoFrom(fs: SyncFs = nodeFs as unknown as SyncFs): FdIo {
     fsync: (fd) => fs.fsyncSync(fd),
   };
 }
+
+/** Writes all of `bytes` to `fd` (a pipe may take less per call). */
+export function writeFully(io: FdIo, fd: number, bytes: Uint8Array): void {
+  for (let p = 0; p < bytes.length; ) p += io.write(fd, bytes, p, bytes.length - p);
+}

@@ -1,4 +1,4 @@
-import { fdIoFrom, type FdIo } from "./fd-io.js";
+import { fdIoFrom, writeFully, type FdIo } from "./fd-io.js";
 
 /**
  * Where encoded bytes go. When `write` has resolved the sink no longer refers to the
@@ -54,7 +54,7 @@ export class FdSink implements ByteSink {
   write(bytes: Uint8Array): void {
     if (bytes.length >= this.buf.length >> 2) {
       this.flush();
-      this.writeAll(bytes);
+      writeFully(this.io, this.fd, bytes);
       return;
     }
     if (this.used + bytes.length > this.buf.length) this.flush();
@@ -64,12 +64,8 @@ export class FdSink implements ByteSink {
 
   private flush(): void {
     if (this.used === 0) return;
-    this.writeAll(this.buf.subarray(0, this.used));
+    writeFully(this.io, this.fd, this.buf.subarray(0, this.used));
     this.used = 0;
-  }
-
-  private writeAll(bytes: Uint8Array): void {
-    for (let p = 0; p < bytes.length; ) p += this.io.write(this.fd, bytes, p, bytes.length - p);
   }
 
   async end(): Promise<void> {

@@ -1,5 +1,8 @@
-/** Entry of the vmstate-rewrite executable (bundled into dist/bundle/rewrite.js). */
+/** Entry of the vmstate-rewrite executable (bundled into dist/bundle/rewrite.cjs). */
 import { main } from "../rewrite/main.js";
 import { nodeIo } from "../io.js";
 
-process.exitCode = await main(process.argv.slice(2), nodeIo());
+// No top-level await: the bundle is CommonJS so that bin/run-bundle.cjs can load it with a code cache.
+void main(process.argv.slice(2), nodeIo("vmstate-rewrite")).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,103 @@
+/**
+ * `npm run bundle`: turns the compiled CLIs (dist/bin/*.js) into one CommonJS file each
+ * (dist/bundle/rewrite.cjs, inspect.cjs) and makes their V8 code caches (scripts/code-cache.cjs).
+ *
+ * Why bundle: loading ~100 ES modules one by one costs ~100 ms at every start, and
+ * vmstate-rewrite sits in pipelines where the writer waits while it starts. Why CommonJS: only
+ * a classic script can be compiled with a code cache on Node 20 (bin/run-bundle.cjs), and
+ * importing node:fs as an ES module also pays for Node's fs stream getters.
+ */
+import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const pkgDir = fileURLToPath(new URL("..", import.meta.url));
+const pkg = JSON.parse(readFileSync(`${pkgDir}/package.json`, "utf8"));
+
+// Nothing stale survives a rebuild (an old bundle beside a new cache would be confusing).
+rmSync(`${pkgDir}/dist/bundle`, { recursive: true, force: true });
+
+await build({
+  absWorkingDir: pkgDir,
+  entryPoints: { rewrite: "dist/bin/rewrite.js", inspect: "dist/bin/inspect.js" },
+  outdir: "dist/bundle",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  logLevel: "warning",
+  define: {
+    VMSTATE_VERSION: JSON.stringify(pkg.version),
+    // yargs' ES build asks import.meta.url where it lives; a CommonJS file answers with its own path.
+    "import.meta.url": "__bundleUrl",
+  },
+  banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [loadOnFirstCall("string-width"), standIn("assert", "scripts/assert-on-failure.mjs")],
+});
+
+// A representative run of each command compiles the functions a real run needs, so the cache
+// holds them too. It must run with the bin's own Node flags: V8 rejects a cache made under others.
+const sample = `${pkgDir}/../../samples/aarch64-virt-max-1cpu.mig`;
+const workloads = {
+  rewrite: ["-i", sample, "--dry-run", "--hide", "VENDOR_HYP_BMAP_2", "--set", "ID_DFR0_EL1=0"],
+  inspect: ["summary", sample],
+};
+for (const [name, args] of Object.entries(workloads)) {
+  const flags = shebangFlags(`${pkgDir}/bin/vmstate-${name}.cjs`);
+  const r = spawnSync(process.execPath, [...flags, `${pkgDir}/scripts/code-cache.cjs`, name, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`making the code cache of ${name} failed (exit ${r.status}):\n${r.stderr}`);
+}
+
+/**
+ * Makes a package whose only export is a default function load on its first call instead of
+ * at start-up. For `string-width`, yargs' help-text measurer (three versions of it are
+ * bundled): loading it builds Unicode property regexes and an Intl.Segmenter, ~25 ms at
+ * every start, though only help and usage text ever measure a string. Each import of the
+ * package gets a stand-in that `require`s the real module (which esbuild then evaluates
+ * lazily) when first called.
+ */
+function loadOnFirstCall(pkgName) {
+  const filter = new RegExp(`^${pkgName}$`);
+  return {
+    name: `load-on-first-call:${pkgName}`,
+    setup(b) {
+      b.onResolve({ filter }, async (args) => {
+        if (args.namespace === "load-on-first-call") return undefined;
+        const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, namespace: "load-on-first-call" });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: real.path, namespace: "load-on-first-call" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "load-on-first-call" }, (args) => ({
+        resolveDir: pkgDir,
+        contents: [
+          "let real;",
+          "export default function onFirstCall(...args) {",
+          `  real ??= require(${JSON.stringify(args.path)}).default;`,
+          "  return real(...args);",
+          "}",
+        ].join("\n"),
+      }));
+    },
+  };
+}
+
+/** Resolves every import of `moduleName` to the file `standInFile` (relative to the package). */
+function standIn(moduleName, standInFile) {
+  return {
+    name: `stand-in:${moduleName}`,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(node:)?${moduleName}$`) }, (args) =>
+        args.importer.endsWith(standInFile) ? undefined : { path: `${pkgDir}/${standInFile}` },
+      );
+    },
+  };
+}
+
+/** The Node flags on a bin's `#!/usr/bin/env -S node …` line. */
+function shebangFlags(bin) {
+  const first = readFileSync(bin, "utf8").split("\n", 1)[0];
+  const m = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(first);
+  if (!m) throw new Error(`${bin}: unexpected first line ${first}`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
+}

@@ -1,0 +1,90 @@
+/**
+ * The executables as users run them: the bins, the bundles and their code caches, through
+ * real pipes. (The other CLI tests call `main` in-process; these prove the packaging.)
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readSample, SAMPLES_DIR } from "./support/samples.js";
+
+const binDir = resolve(import.meta.dirname, "../packages/cli/bin");
+const bin = (name: string) => resolve(binDir, `vmstate-${name}.cjs`);
+const cliVersion = JSON.parse(readFileSync(resolve(binDir, "../package.json"), "utf8")).version as string;
+
+function run(name: string, args: string[], input?: Uint8Array) {
+  return spawnSync(bin(name), args, { input, maxBuffer: 64 << 20 });
+}
+
+describe.each(["rewrite", "inspect"])("vmstate-%s", (name) => {
+  it("prints the package version", () => {
+    const r = run(name, ["--version"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString().trim()).toBe(cliVersion);
+  });
+
+  it("prints help with the exit codes and exits 0", () => {
+    const r = run(name, ["--help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toMatch(/Exit codes/i);
+  });
+
+  it("refuses an unknown option with exit 2 and a hint", () => {
+    const r = run(name, ["--no-such-option"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toContain(`Try 'vmstate-${name} --help'.`);
+  });
+
+  it("starts from its V8 code cache (made under the bin's own Node flags)", () => {
+    // V8 rejects a cache made under other flags or another Node.js; the run still works then,
+    // only slower, so nothing but this test would notice.
+    const flags = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(readFileSync(bin(name), "utf8").split("\n", 1)[0]!)![1]!.trim().split(/\s+/).filter(Boolean);
+    const probe = `const b = require(${JSON.stringify(resolve(binDir, "run-bundle.cjs"))}); const data = b.readCache(${JSON.stringify(name)}); process.stdout.write(String(data !== undefined && !b.compileBundle(${JSON.stringify(name)}, data).cachedDataRejected));`;
+    const r = spawnSync(process.execPath, [...flags, "-e", probe]);
+    expect(r.stderr.toString()).toBe("");
+    expect(r.stdout.toString()).toBe("true");
+  });
+});
+
+describe("vmstate-rewrite through pipes", () => {
+  const sample = "aarch64-virt-max-4cpu.mig";
+
+  it("copies a stream from stdin to stdout byte for byte", () => {
+    const input = readSample(sample);
+    const r = run("rewrite", [], input);
+    expect(r.stderr.toString()).toBe("");
+    expect(r.status).toBe(0);
+    expect(Buffer.compare(r.stdout, input)).toBe(0);
+  });
+
+  it("says what it changed on stderr, one line per register and vCPU", () => {
+    // ID_DFR0_EL1 is in every vCPU of a TCG -cpu max stream.
+    const r = run("rewrite", ["--dry-run", "--set", "ID_DFR0_EL1=0x11"], readSample(sample));
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBe(0);
+    const lines = r.stderr.toString().trim().split("\n");
+    expect(lines.filter((l) => /^vmstate-rewrite: cpu \d: would set 0x603000000013c00a ID_DFR0_EL1 0x0000000006010009 -> 0x0000000000000011$/.test(l))).toHaveLength(4);
+  });
+
+  it("reports a truncated stream with its offset and exit 1", () => {
+    const input = readSample(sample);
+    const r = run("rewrite", [], input.subarray(0, 1000));
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toMatch(/^vmstate-rewrite: .*offset 0x[0-9a-f]+/);
+  });
+});
+
+describe("vmstate-inspect through pipes", () => {
+  it("summarises a stream read from stdin", () => {
+    const r = run("inspect", ["summary", "-"], readSample("arm-virt-a15.mig"));
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toMatch(/^machine: +virt-7\.2$/m);
+  });
+
+  it("ends quietly when its reader closes the pipe early", () => {
+    const r = spawnSync("bash", ["-c", `set -o pipefail; '${bin("inspect")}' sections --all '${resolve(SAMPLES_DIR, "aarch64-virt-uefi.mig")}' | head -1`]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toBe("");
+    expect(r.stdout.toString().split("\n")).toHaveLength(2);
+  });
+});
