@@ -3,6 +3,7 @@
  *
  *   npx tsx tools/make-bench-stream.ts              # 1 GiB guest, ~300 MiB random data
  *   npx tsx tools/make-bench-stream.ts --scale 4    # 4 GiB guest, ~1.2 GiB random -> large-x4.mig
+ *   npx tsx tools/make-bench-stream.ts --scale 16   # 16 GiB guest, ~4.7 GiB random -> large-x16.mig (needs ~11 GB RAM)
  *   npx tsx tools/make-bench-stream.ts --out FILE
  *
  * Why random data: it does not compress and makes QEMU send real PAGE records (4 KiB each), so
@@ -26,7 +27,7 @@ const opt = (name: string) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const scale = Number(opt("--scale") ?? "1");
-if (!Number.isInteger(scale) || scale < 1 || scale > 8) throw new Error("--scale must be an integer 1..8");
+if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new Error("--scale must be an integer 1..16");
 const out = opt("--out") ?? join(repoRoot, "bench", "out", scale === 1 ? "large.mig" : `large-x${scale}.mig`);
 
 const MiB = 1024 * 1024;
@@ -34,33 +35,48 @@ const guestMiB = 1024 * scale;
 const randomBytes = 300 * MiB * scale;
 const LOAD_ADDR = 0x48000000;
 
-/** Writes `size` bytes of AES-128-CTR keystream (fixed key/iv: deterministic) to `file`. */
-async function writeRandom(file: string, size: number): Promise<void> {
+/**
+ * QEMU reads a loader file with one read(), which Linux caps just under 2 GiB, so the data goes
+ * in files of at most 1 GiB loaded at consecutive addresses.
+ */
+const PIECE = 1024 * MiB;
+
+/**
+ * Writes `size` bytes of one AES-128-CTR keystream (fixed key/iv: deterministic) into files
+ * of at most PIECE bytes in `dir`; returns the `-device loader` arguments that put them into
+ * guest RAM one after another from LOAD_ADDR.
+ */
+async function writeRandom(dir: string, size: number): Promise<string[]> {
   const cipher = createCipheriv("aes-128-ctr", Buffer.alloc(16, 0x5a), Buffer.alloc(16, 0));
-  const ws = createWriteStream(file);
   const zeros = Buffer.alloc(4 * MiB);
-  for (let left = size; left > 0; left -= zeros.length) {
-    const chunk = cipher.update(left >= zeros.length ? zeros : zeros.subarray(0, left));
-    if (!ws.write(chunk)) await once(ws, "drain");
+  const devices: string[] = [];
+  for (let done = 0; done < size; done += PIECE) {
+    const file = join(dir, `rand-${devices.length / 2}.bin`);
+    const ws = createWriteStream(file);
+    for (let left = Math.min(PIECE, size - done); left > 0; left -= zeros.length) {
+      const chunk = cipher.update(left >= zeros.length ? zeros : zeros.subarray(0, left));
+      if (!ws.write(chunk)) await once(ws, "drain");
+    }
+    ws.end();
+    await once(ws, "finish");
+    devices.push("-device", `loader,file=${file},addr=0x${(LOAD_ADDR + done).toString(16)}`);
   }
-  ws.end();
-  await once(ws, "finish");
+  return devices;
 }
 
 async function main(): Promise<void> {
   const binary = requireQemu("aarch64");
   const work = mkdtempSync(join(tmpdir(), "vmstate-bench-"));
   try {
-    const rand = join(work, "rand.bin");
     console.log(`writing ${randomBytes / MiB} MiB of random data`);
-    await writeRandom(rand, randomBytes);
+    const loaders = await writeRandom(work, randomBytes);
     const args = ["-M", "virt", "-cpu", "cortex-a57", "-m", String(guestMiB), "-nodefaults"];
     mkdirSync(dirname(out), { recursive: true });
     console.log(`capturing ${guestMiB} MiB guest with ${qemuVersion(binary)}`);
     const t0 = Date.now();
     const r = await captureStream({
       binary,
-      args: [...args, "-device", `loader,file=${rand},addr=0x${LOAD_ADDR.toString(16)}`],
+      args: [...args, ...loaders],
       runMs: 100,
       file: out,
       timeoutMs: 30 * 60_000,
