@@ -21,7 +21,7 @@
  */
 import { RegisterArgumentError, ArmError } from "./errors.js";
 import { lookupRegisterName } from "./names.js";
-import { encodeRegId, REG_SIZES, type RegId, type RegSize, decodeRegId, formatRegId, isU64 } from "./regid.js";
+import { DEMUX_ID_CCSIDR, encodeRegId, REG_SIZES, type RegId, type RegSize, decodeRegId, formatRegId, isU64 } from "./regid.js";
 import { defaultRegSize } from "./regid-format.js";
 import { suggestRegisterNames } from "./suggest.js";
 
@@ -80,7 +80,7 @@ function parseFieldForm(arg: string, text: string): RegId | undefined {
       const core: RegId = { arch: "arm64", size: "U64", group: "core", offset: v };
       return { ...core, size: defaultRegSize(core) };
     }
-    if (kind === "CCSIDR") return { arch: "arm64", size: "U32", group: "demux", demuxId: 0, value: v };
+    if (kind === "CCSIDR") return { arch: "arm64", size: "U32", group: "demux", demuxId: DEMUX_ID_CCSIDR, value: v };
     return { arch: "arm64", size: "U64", group: kind === "FW" ? "fw" : "fw-feat-bmap", number: v };
   }
   if ((m = KVM_MACRO.exec(text))) {

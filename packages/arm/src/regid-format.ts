@@ -10,7 +10,7 @@
  * syntax; the SVE forms follow the `KVM_REG_ARM64_SVE_*` macros of Linux
  * `arch/arm64/include/uapi/asm/kvm.h`.
  */
-import type { RegId, RegSize } from "./regid.js";
+import { DEMUX_ID_CCSIDR, type RegId, type RegSize } from "./regid.js";
 
 /**
  * Offsets (32-bit words into `struct kvm_regs`, Linux `arch/arm64/include/uapi/asm/kvm.h`)
@@ -53,7 +53,7 @@ export function genericRegName(r: RegId): string {
 function genericBase(r: Exclude<RegId, { group: "other" }>): string {
   switch (r.group) {
     case "core": return `CORE[${r.offset}]`;
-    case "demux": return r.demuxId === 0 ? `CCSIDR[${r.value}]` : `DEMUX[${r.demuxId}][${r.value}]`;
+    case "demux": return r.demuxId === DEMUX_ID_CCSIDR ? `CCSIDR[${r.value}]` : `DEMUX[${r.demuxId}][${r.value}]`;
     case "sysreg": return `S${r.op0}_${r.op1}_C${r.crn}_C${r.crm}_${r.op2}`;
     case "fw": return `FW[${r.number}]`;
     case "fw-feat-bmap": return `FW_FEAT_BMAP[${r.number}]`;
@@ -82,8 +82,8 @@ export function regFieldsText(r: RegId): string {
     }
     case "core": return `arm64 ${r.size} CORE offset=${r.offset} (32-bit words into struct kvm_regs)`;
     case "demux":
-      return `arm64 ${r.size} DEMUX id=${r.demuxId}${r.demuxId === 0 ? " (CCSIDR)" : ""} ` +
-        `${r.demuxId === 0 ? "CSSELR" : "value"}=${hex(r.value, 2)}`;
+      return `arm64 ${r.size} DEMUX id=${r.demuxId}${r.demuxId === DEMUX_ID_CCSIDR ? " (CCSIDR)" : ""} ` +
+        `${r.demuxId === DEMUX_ID_CCSIDR ? "CSSELR" : "value"}=${hex(r.value, 2)}`;
     case "sysreg": return `arm64 ${r.size} SYSREG op0=${r.op0} op1=${r.op1} CRn=${r.crn} CRm=${r.crm} op2=${r.op2}`;
     case "fw": return `arm64 ${r.size} FW number=${r.number}`;
     case "fw-feat-bmap": return `arm64 ${r.size} FW_FEAT_BMAP number=${r.number}`;

@@ -30,7 +30,7 @@ export { analyzeVmsd, formatLeaf, formatInt, hexBytes } from "./analyze-values.j
 export { pythonJson, pythonQuote, gatherField, type PyValue, type PyDict } from "./python-json.js";
 export { dumpSection, leafValue } from "./field-dump.js";
 export type { DumpSection, DumpField, DumpVmsd, DumpSubsection, DumpValue } from "./field-dump.js";
-export { applyXbzrle, encodeXbzrle, readUleb128Small, XbzrleError } from "./xbzrle.js";
+export { applyXbzrle, readUleb128Small, XbzrleError } from "./xbzrle.js";
 export { RamExtractor, inflatePage, type PageTarget, type ExtractedBlock, type RamExtractOptions } from "./ram-extract.js";
 export { BlockFiles, type RamFs, type BlockFile } from "./ram-files.js";
 export { safeBlockFileName, BlockFileNames } from "./ram-files.js";

@@ -9,7 +9,7 @@
  * decoded before the damage and the error, so a command can print what it has and then
  * report the error (docs/design.md, "Errors").
  */
-import { StreamDecoder, type DecodeOptions, type StreamRecord } from "@vmstate/stream";
+import { StreamDecoder, SummaryCollector, type DecodeOptions, type DeviceRecord, type SectionSummary } from "@vmstate/stream";
 import { readCpregArrays, type CpregArrays, type DeviceDesc, type FieldTree } from "@vmstate/vmsd";
 import type { ByteInput } from "@vmstate/wire";
 
@@ -77,80 +77,66 @@ export interface StreamState {
 export async function readStreamState(input: ByteInput, name: string, options?: DecodeOptions): Promise<StreamState> {
   // Only the block list is wanted of RAM, and the decoder keeps it: no record per page.
   const decoder = new StreamDecoder(input, { ramRecords: false, ...options });
-  const state: StreamState = {
-    name,
-    machine: undefined,
-    pageSize: undefined,
-    targetPageBits: undefined,
-    configuration: false,
-    footers: undefined,
-    vmdesc: undefined,
-    vmdescKeys: [],
-    capabilities: [],
-    commands: [],
-    ramBlocks: [],
-    sections: [],
-    devices: [],
-    decodedBytes: 0,
-    failure: undefined,
-  };
-  let open: SectionEntry | undefined;
+  // The commands, vmdesc keys and sections come from the `summary` view's collector, so the
+  // comparing views and `summary` cannot disagree about them.
+  const summary = new SummaryCollector();
+  const devices: DeviceState[] = [];
+  let targetPageBits: number | undefined;
+  let failure: unknown;
   try {
     for await (const rec of decoder.records()) {
-      open = addRecord(state, rec, open);
-      state.decodedBytes = rec.end;
+      summary.add(rec);
+      if (rec.kind === "configuration") targetPageBits = rec.targetPageBits;
+      else if (rec.kind === "device") {
+        const device = deviceState(rec, summary.openSection);
+        if (device) devices.push(device);
+      }
     }
   } catch (e) {
-    state.failure = e;
+    failure = e;
   }
-  // Records before the damage say less than the decoder: it got past the last good page.
-  state.decodedBytes = Math.max(state.decodedBytes, decoder.offset);
   const info = decoder.info;
-  state.machine = info.machine;
-  state.configuration = info.configuration;
-  state.capabilities = info.capabilities;
-  state.footers = info.footers;
-  state.vmdesc = info.vmdesc;
-  state.pageSize = info.ram.pageSize;
-  state.ramBlocks = [...info.ram.blocks].map(([idstr, usedLength]) => ({ idstr, usedLength }));
-  return state;
+  // Records before the damage say less than the decoder: it got past the last good page.
+  const { features, sections, bytes } = summary.result(info, decoder.offset);
+  return {
+    name,
+    machine: info.machine,
+    pageSize: info.ram.pageSize,
+    targetPageBits,
+    configuration: info.configuration,
+    footers: info.footers,
+    vmdesc: info.vmdesc,
+    vmdescKeys: features.vmdescKeys,
+    capabilities: info.capabilities,
+    commands: features.commands,
+    ramBlocks: [...info.ram.blocks].map(([idstr, usedLength]) => ({ idstr, usedLength })),
+    sections: sections.flatMap((s) => sectionEntry(s) ?? []),
+    devices,
+    decodedBytes: bytes,
+    failure,
+  };
 }
 
-function addRecord(state: StreamState, rec: StreamRecord, open: SectionEntry | undefined): SectionEntry | undefined {
-  switch (rec.kind) {
-    case "configuration":
-      state.targetPageBits = rec.targetPageBits;
-      return open;
-    case "section":
-      if (rec.type === "start" || rec.type === "full") {
-        const entry: SectionEntry = {
-          type: rec.type,
-          sectionId: rec.sectionId,
-          idstr: rec.idstr,
-          instanceId: rec.instanceId,
-          version: rec.version,
-          offset: rec.start,
-        };
-        state.sections.push(entry);
-        return entry;
-      }
-      return undefined;
-    case "device": {
-      if (open === undefined || open.type !== "full") return open;
-      const payload = rec.bytes.slice();
-      const cpregs = rec.fields ? readCpregArrays(payload, rec.fields, rec.start) : undefined;
-      state.devices.push({ ...open, type: "full", payload, payloadOffset: rec.start, desc: rec.desc, fields: rec.fields, cpregs });
-      return open;
-    }
-    case "command":
-      if (!state.commands.includes(rec.name)) state.commands.push(rec.name);
-      return open;
-    case "vmdesc":
-      state.vmdescKeys = Object.keys(rec.doc);
-      return open;
-    default:
-      return open;
-  }
+/** START and FULL headers name a section; PART and END only continue a START. */
+function sectionEntry(s: Readonly<SectionSummary>): SectionEntry | undefined {
+  if (s.type === "PART" || s.type === "END") return undefined;
+  return {
+    type: s.type === "START" ? "start" : "full",
+    sectionId: s.sectionId,
+    idstr: s.name,
+    instanceId: s.instanceId,
+    version: s.version,
+    offset: s.offset,
+  };
+}
+
+/** A FULL section's payload, copied because `rec.bytes` is only valid until the next record. */
+function deviceState(rec: DeviceRecord, section: Readonly<SectionSummary> | undefined): DeviceState | undefined {
+  const entry = section && sectionEntry(section);
+  if (entry?.type !== "full") return undefined;
+  const payload = rec.bytes.slice();
+  const cpregs = rec.fields ? readCpregArrays(payload, rec.fields, rec.start) : undefined;
+  return { ...entry, type: "full", payload, payloadOffset: rec.start, desc: rec.desc, fields: rec.fields, cpregs };
 }
 
 /** A section's identity across streams: QEMU matches sections by idstr and instance id. */

@@ -71,8 +71,8 @@ export function applyXbzrle(delta: Uint8Array, page: Uint8Array): number {
 
 /**
  * Produces a delta that turns `from` into `to` (same length): the inverse of
- * {@link applyXbzrle}, for tests and for tools that synthesize streams. Runs are split so
- * every length fits two ULEB128 bytes.
+ * {@link applyXbzrle}, so the tests can build XBZRLE pages. Not in the package index: the
+ * library only reads streams. Runs are split so every length fits two ULEB128 bytes.
  */
 export function encodeXbzrle(from: Uint8Array, to: Uint8Array): Uint8Array {
   if (from.length !== to.length) throw new RangeError("pages differ in length");

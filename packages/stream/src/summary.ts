@@ -104,6 +104,14 @@ export class SummaryCollector {
     }
   }
 
+  /**
+   * The section whose records are arriving: set by its header, cleared by its footer or by
+   * the next element. A caller that keeps device payloads reads which section one belongs to.
+   */
+  get openSection(): Readonly<SectionSummary> | undefined {
+    return this.open;
+  }
+
   private extend(end: number): void {
     if (this.open) this.open.size = end - this.open.offset;
   }
