@@ -48,4 +48,24 @@ describe("edge cases", () => {
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toContain("no Arm cpu section with a register list");
   });
+
+  it("blames the first device section when no RAM section told the footer mode and its walk ends off its footer", async () => {
+    // A stream whose first element after the configuration is a FULL section: nothing before
+    // it showed whether footers are on. The vmdesc makes the walk of 'timer' end one byte short.
+    const sample = readSample("aarch64-virt-7.2-a57.mig");
+    const records = await decodeAll([sample]);
+    const config = records.find((r) => r.kind === "configuration")!;
+    const firstFull = records.find((r) => r.kind === "section" && r.type === "full")!;
+    const noRam = Buffer.concat([sample.subarray(0, config.end), sample.subarray(firstFull.start)]);
+    expect((await decodeAll([noRam])).some((r) => r.kind === "ram")).toBe(false);
+    const field = '{"name": "cpu_ticks_offset", "type": "int64", "size": 8}';
+    const at = Buffer.from(noRam).indexOf(field, 0, "latin1");
+    const damaged = Buffer.from(noRam);
+    damaged.write(field.replace('"size": 8', '"size": 7'), at, "latin1");
+    const err = await decodeError([damaged]);
+    expect(err).toBeInstanceOf(MalformedError);
+    expect((err as MalformedError).path).toBe("timer (0)");
+    expect((err as MalformedError).offset).toBe(config.end + (firstFull.end - firstFull.start) + 24 - 1);
+  });
 });
+

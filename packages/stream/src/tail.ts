@@ -66,7 +66,7 @@ export async function* decodeTail(tail: Uint8Array, base: number, info: StreamIn
       }
       src.skip(device.end - device.start);
       yield device;
-      if (info.footers === undefined) info.footers = footerAt(tail, device.end - base, header.sectionId, listEnd);
+      if (info.footers === undefined) info.footers = footerModeAfter(tail, device, base, listEnd, path);
       if (info.footers) yield await readFooter(src, header.sectionId, path);
     } else if (type === QEMU_VM.SECTION_START || type === QEMU_VM.SECTION_PART || type === QEMU_VM.SECTION_END) {
       // Not seen in precopy files, but legal: keep decoding RAM from the buffer.
@@ -124,6 +124,26 @@ function afterEof(tail: Uint8Array, at: number, base: number): MalformedError | 
   }
   return new MalformedError("MALFORMED", `${d.rest} unexpected bytes after the EOF byte (expected a vmdesc, 0x06)`, { offset: base + at + 1 });
 }
+
+/**
+ * The footer mode, learnt from the first device section when no RAM section came before it:
+ * on when a footer follows the payload. When neither a footer nor the next element follows,
+ * the walk itself went wrong, and this section is the one to blame (guessing "off" would
+ * move the error to whatever byte comes next).
+ */
+function footerModeAfter(tail: Uint8Array, device: DeviceRecord, base: number, listEnd: number, path: string): boolean {
+  const at = device.end - base;
+  if (footerAt(tail, at, device.sectionId, listEnd)) return true;
+  if (at === listEnd || ELEMENT_TYPES.has(tail[at]!)) return false;
+  throw new MalformedError(
+    "MALFORMED",
+    `section payload ends neither at a footer nor where the next section starts (walked with the ${device.delimitedBy}; found byte 0x${tail[at]!.toString(16)})`,
+    { offset: base + at, path },
+  );
+}
+
+/** Type bytes that may follow a device section when footers are off. */
+const ELEMENT_TYPES = new Set<number>([QEMU_VM.SECTION_START, QEMU_VM.SECTION_PART, QEMU_VM.SECTION_END, QEMU_VM.SECTION_FULL, QEMU_VM.COMMAND]);
 
 function findDevice(devices: DeviceDesc[], from: number, header: SectionRecord): number {
   for (let i = from; i < devices.length; i++) {
