@@ -2,15 +2,16 @@
  * `vmstate-inspect explain` on real samples. The expectations are what real QEMU 7.2 does
  * with these streams (checked in e2e-explain.test.ts): the 10.0 stream of the backward
  * pair fails at field 13; a 1-vCPU stream fails post_load in a 4-vCPU destination (L2CTLR
- * counts CPUs); a stream loads into its own configuration.
+ * counts CPUs); a stream loads into its own configuration. QEMU 10.2 words the same
+ * failures differently (taken from its source: qemu-wording.ts).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectMain, EXIT, type CliFs } from "@vmstate/cli";
 import { formatRegId, registerName } from "@vmstate/arm";
-import type { Explanation } from "@vmstate/inspect";
+import { readStreamState, type Explanation } from "@vmstate/inspect";
 import { backwardFix, cpregsOf } from "../tools/samples/rewritten.js";
 import { runMain } from "./support/cli.js";
 import { memFs } from "./support/memfs.js";
@@ -21,8 +22,8 @@ const OLD = "aarch64-virt-7.2-a57.mig";
 const NEW = "newer-aarch64-virt-7.2-a57.mig";
 const path = (f: string) => join(SAMPLES_DIR, f);
 
-async function explain(src: string, dest: string, fs?: CliFs): Promise<Explanation> {
-  const run = await runMain(inspectMain, ["explain", "--json", src, "--dest", dest], fs ? { fs } : {});
+async function explain(src: string, dest: string, fs?: CliFs, ...more: string[]): Promise<Explanation> {
+  const run = await runMain(inspectMain, ["explain", "--json", src, "--dest", dest, ...more], fs ? { fs } : {});
   expect(run.code, run.stderr).toBe(EXIT.OK);
   return JSON.parse(run.printed) as Explanation;
 }
@@ -107,7 +108,7 @@ describe("explain against a destination stream", () => {
   it("prints the verdict, QEMU's lines and a copyable command in text", async () => {
     const run = await runMain(inspectMain, ["explain", path(NEW), "--dest", path(OLD)]);
     expect(run.code).toBe(0);
-    expect(run.printed).toContain("The destination would REFUSE this stream. QEMU would print:\n  Invalid value");
+    expect(run.printed).toContain("The destination would REFUSE this stream. QEMU would print (in the wording of QEMU 10.1 and earlier):\n  Invalid value");
     expect(run.printed).toMatch(/hide  0x6030000000139828  DBGDTRTX_EL0/);
     expect(run.printed).toMatch(/vmstate-rewrite \\\n {4}--hide 0x/);
   });
@@ -126,6 +127,14 @@ describe("explain against a register list", () => {
     expect(e.predicted_error).toContain("Failed to load cpu:cpreg_vmstate_array_len");
     expect(e.fix!.argv).toEqual(["--hide", want.hide.join(",")]);
     expect(e.notes.some((n) => n.startsWith("register values were not checked"))).toBe(true);
+    expect(e.qemu_wording).toBe("QEMU 10.1 and earlier");
+    expect(e.notes.some((n) => n.startsWith("the destination's QEMU release is not known (a register list does not show it)"))).toBe(true);
+    const named = await explain("/src.mig", "/dest.txt", fs, "--dest-qemu", "10.2.0");
+    expect(named.predicted_error).toBe(
+      `Invalid value ${want.srcCount} expecting positive value <= ${want.destCount}\n` +
+        "load of migration failed: Invalid argument: error while loading state for instance 0x0 of device 'cpu': Failed to load element of type int32 le for cpreg_vmstate_array_len: -22",
+    );
+    expect(named.notes.some((n) => n.startsWith("the destination's QEMU release"))).toBe(false);
   });
 
   it("refuses a stream with no Arm cpu (exit 4), and a file that is neither (exit 2)", async () => {
@@ -163,5 +172,85 @@ describe("explain a newer-kernel register", () => {
     expect(e.fix!.argv).toEqual(["--hide", "0x6030000000160003"]);
     expect(e.fix!.warnings).toHaveLength(1);
     expect(e.fix!.warnings[0]).toMatch(/^hiding KVM_REG_ARM_VENDOR_HYP_BMAP_2 \(0x6030000000160003\) drops a non-zero value \(0x0000000000000003\)/);
+  });
+});
+
+describe("explain in the wording of the destination's QEMU release", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vmstate-explain-wording-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const unknownRelease = (e: Explanation) => e.notes.find((n) => n.startsWith("the destination's QEMU release is not known"));
+  const postLoad10_2 =
+    "load of migration failed: Operation not permitted: error while loading state for instance 0x0 of device 'cpu': post load hook failed for: cpu, version_id: 22, minimum_version: 22, ret: -1";
+
+  it("words as QEMU 10.1 and earlier for a stream saved before 8.2 (no configuration in its vmdesc), with no note", async () => {
+    const e = await explain(path(NEW), path(OLD));
+    expect(e.qemu_wording).toBe("QEMU 10.1 and earlier");
+    expect(unknownRelease(e)).toBeUndefined();
+    expect(e.problems[1]!.qemu).toEqual(["error while loading state for instance 0x0 of device 'cpu'", "load of migration failed: Operation not permitted"]);
+  });
+
+  it("words as QEMU 10.2 with --dest-qemu 10.2: one line, outermost step first", async () => {
+    const e = await explain(path(NEW), path(OLD), undefined, "--dest-qemu", "10.2");
+    const want = await expectedFix();
+    expect(e.qemu_wording).toBe("QEMU 10.2 and later");
+    expect(e.predicted_error).toBe(
+      [
+        `Invalid value ${want.srcCount} expecting positive value <= ${want.destCount}`,
+        "load of migration failed: Invalid argument: error while loading state for instance 0x0 of device 'cpu': Failed to load element of type int32 le for cpreg_vmstate_array_len: -22",
+      ].join("\n"),
+    );
+    expect(e.problems.slice(1).map((p) => p.qemu)).toEqual([[postLoad10_2], [postLoad10_2]]);
+  });
+
+  it("words unknown sections with or without 'savevm' by release", async () => {
+    const src = path("aarch64-virt-max-4cpu.mig");
+    const dest = path("aarch64-virt-max-1cpu.mig");
+    const unknown = (e: Explanation) => e.problems.find((p) => p.kind === "unknown-section")!.qemu;
+    const setup = "'cpu_common' 1. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices";
+    expect(unknown(await explain(src, dest))).toEqual([`Unknown savevm section or instance ${setup}`, "load of migration failed: Invalid argument"]);
+    expect(unknown(await explain(src, dest, undefined, "--dest-qemu", "10.0"))).toEqual([`Unknown savevm section or instance ${setup}`, "load of migration failed: Invalid argument"]);
+    expect(unknown(await explain(src, dest, undefined, "--dest-qemu", "10.2"))).toEqual([`load of migration failed: Invalid argument: Unknown section or instance ${setup}`]);
+  });
+
+  it("words a newer section version with or without 'savevm: ' by release", async () => {
+    const bytes = Uint8Array.from(readSample(OLD));
+    const state = await readStreamState([bytes], OLD);
+    const s = state.sections.find((x) => x.type === "full" && x.idstr !== "cpu")!;
+    // Section header: type, be32 section id, counted idstr, be32 instance id, be32 version.
+    const at = s.offset + 1 + 4 + 1 + s.idstr.length + 4;
+    new DataView(bytes.buffer).setUint32(at, s.version + 1);
+    const newer = join(dir, "newer-section.mig");
+    writeFileSync(newer, bytes);
+    const text = `unsupported version ${s.version + 1} for '${s.idstr}' v${s.version}`;
+    expect((await explain(newer, path(OLD))).predicted_error).toBe(`savevm: ${text}\nload of migration failed: Invalid argument`);
+    expect((await explain(newer, path(OLD), undefined, "--dest-qemu", "v10.2.0")).predicted_error).toBe(`load of migration failed: Invalid argument: ${text}`);
+  });
+
+  it("takes 10.2 from a destination stream of a virt-10.2 machine, and says when the stream does not settle it", async () => {
+    const src = path("aarch64-virt-max-4cpu.mig");
+    const bytes = Buffer.from(readSample("newer-aarch64-virt-max.mig"));
+    const at = bytes.indexOf("virt-10.0"); // the configuration's machine name, right after the header
+    expect(at).toBeGreaterThan(0);
+    bytes.write("virt-10.2", at);
+    const dest = join(dir, "virt-10.2.mig");
+    writeFileSync(dest, bytes);
+    const e = await explain(src, dest);
+    expect(e.qemu_wording).toBe("QEMU 10.2 and later");
+    expect(unknownRelease(e)).toBeUndefined();
+    expect(e.predicted_error).toBe(
+      "Machine type received is 'virt-7.2' and local is 'virt-10.2'\n" +
+        "load of migration failed: Invalid argument: post load hook failed for: configuration, version_id: 1, minimum_version: 0, ret: -22",
+    );
+    // virt-10.0 was saved by 10.0 or later: 10.0 and 10.1 word as 7.2 did, 10.2 does not.
+    const ten = await explain(src, path("newer-aarch64-virt-max.mig"));
+    expect(ten.qemu_wording).toBe("QEMU 10.1 and earlier");
+    expect(ten.predicted_error).toBe("Machine type received is 'virt-7.2' and local is 'virt-10.0'\nload of migration failed: Invalid argument");
+    expect(unknownRelease(ten)).toMatch(/^the destination's QEMU release is not known \(its stream was saved by QEMU 10\.0 or later\)/);
+  });
+
+  it("refuses a --dest-qemu that is not a version (exit 2)", async () => {
+    const run = await runMain(inspectMain, ["explain", path(NEW), "--dest", path(OLD), "--dest-qemu", "latest"]);
+    expect(run.code).toBe(EXIT.USAGE);
+    expect(run.stderr).toContain("--dest-qemu latest");
   });
 });

@@ -19,9 +19,10 @@ import { cp32RegId, decodeRegId, isReadOnlyIdRegister, sysRegId } from "@vmstate
 import { compareRegisterSets, type RegisterSet, type RegisterSetComparison } from "./cpreg-compare.js";
 import { hex64 } from "@vmstate/wire";
 import { guessAccelerator } from "./cpregs.js";
-import { LOAD_FAILED, deviceLoadFailed, fieldLoadFailed, int32LeFailed, type LoadProblemList } from "./load-problems.js";
+import type { LoadProblemList } from "./load-problems.js";
+import { QEMU_FAILURES } from "./qemu-wording.js";
 import { sectionKey, type DeviceState } from "./stream-state.js";
-import { CPREG_FIELDS } from "@vmstate/vmsd";
+import { ARM_CPU_VERSION, CPREG_FIELDS } from "@vmstate/vmsd";
 
 /** What the checks found for one vCPU, kept for building the fix. */
 export interface CpuCheck {
@@ -39,18 +40,18 @@ export interface CpuCheck {
 export function checkCpregs(src: DeviceState, dest: RegisterSet, fields: LoadProblemList, postLoad: LoadProblemList = fields): CpuCheck {
   const list = src.cpregs!;
   const key = sectionKey(src);
-  const failed = deviceLoadFailed(src.idstr, src.instanceId);
+  const site = { idstr: src.idstr, instanceId: src.instanceId };
+  const vmsd = src.desc?.vmsd_name ?? src.idstr;
+  // cpu_post_load returns -1; QEMU 10.2 names the local vmsd's version_id and
+  // minimum_version_id, both ARM_CPU_VERSION in every release since 7.2.
+  const postLoadFailed = QEMU_FAILURES.postLoad(site, vmsd, ARM_CPU_VERSION, ARM_CPU_VERSION);
   const comparison = compareRegisterSets(list, dest);
   if (comparison.countA > comparison.countB) {
     fields.add({
       kind: "cpreg-count", severity: "fatal", section: key,
       message: `the source lists ${comparison.countA} registers, the destination at most ${comparison.countB}: field 13 (cpreg_vmstate_array_len) is checked before anything else`,
-      qemu: [
-        int32LeFailed(comparison.countA, comparison.countB),
-        fieldLoadFailed(src.desc?.vmsd_name ?? src.idstr, CPREG_FIELDS.LEN),
-        failed,
-        LOAD_FAILED.EINVAL,
-      ],
+      // Field 13 is an `int32 le` (wire-format.md §12.2).
+      failure: QEMU_FAILURES.fieldLe(site, { vmsd, field: CPREG_FIELDS.LEN, leaf: CPREG_FIELDS.LEN, type: "int32 le" }, comparison.countA, comparison.countB),
     });
   }
   if (comparison.onlyA.length > 0) {
@@ -58,7 +59,7 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, fields: LoadPro
       kind: "cpreg-unknown-ids", severity: "fatal", section: key,
       message: `${comparison.onlyA.length} register(s) in the source are unknown to the destination: cpu_post_load fails on the first one`,
       ids: comparison.onlyA.map((r) => hex64(r.id)),
-      qemu: [failed, LOAD_FAILED.EPERM],
+      failure: postLoadFailed,
     });
   }
   const idChanges = comparison.changed.filter((c) => isConstantOnTcg(c.id));
@@ -72,7 +73,7 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, fields: LoadPro
           ? "TCG writes each value and reads it back, and such a register reads back the destination CPU's own value, so cpu_post_load fails"
           : "under KVM the host kernel decides whether it accepts another ID register value"),
       ids: idChanges.map((c) => hex64(c.id)),
-      qemu: [failed, LOAD_FAILED.EPERM],
+      failure: postLoadFailed,
     });
   }
   return { instanceId: src.instanceId, comparison, idChanges };

@@ -7,14 +7,16 @@
  * lists with values) or by a list of the register ids it supports (then only the Arm
  * register list can be checked, and no values). Checks run in the loader's order
  * (`load-checks.ts`, `cpreg-checks.ts`), so the first fatal problem is the one QEMU would
- * report; every later one is listed too, because a fix must solve them all.
+ * report; every later one is listed too, because a fix must solve them all. QEMU's lines are
+ * worded as the destination's release words them (`qemu-wording.ts`).
  */
 import { CPREG_FIELDS } from "@vmstate/vmsd";
 import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
 import { registerName } from "@vmstate/arm";
 import { noArmCpuError } from "./cpregs.js";
 import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";
-import { LoadProblemList, type LoadProblem } from "./load-problems.js";
+import { LoadProblemList, wordProblem, type LoadProblem } from "./load-problems.js";
+import { chooseWording, WORDING_RELEASES, type QemuRelease } from "./qemu-wording.js";
 import { proposeFix, type RewriteFix } from "./rewrite-fix.js";
 import { armCpus, sectionKey, type StreamState } from "./stream-state.js";
 
@@ -34,6 +36,8 @@ export interface Explanation {
   certain: boolean;
   /** QEMU's stderr lines for the first fatal problem, joined by newlines; null if none. */
   predicted_error: string | null;
+  /** The releases whose wording `predicted_error` and the problems' `qemu` lines use. */
+  qemu_wording: string;
   problems: LoadProblem[];
   /** What was not or could not be checked, and what the destination has that the source lacks. */
   notes: string[];
@@ -42,15 +46,23 @@ export interface Explanation {
 
 const CPREG_FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(CPREG_FIELDS));
 
+/** Options of {@link explainLoad}. */
+export interface ExplainOptions {
+  /** How the fix command names the source file (default: the source's name). */
+  srcPath?: string;
+  /** The destination's QEMU release, when the user knows it; otherwise its stream may show it. */
+  destQemu?: QemuRelease;
+}
+
 /**
  * Predicts the load of `src` by `dest`.
- * @param srcPath how the fix command names the source file
  * @throws VmstateError code NOT_APPLICABLE when `dest` is a register list and `src` has no
  *   Arm cpu register list.
  */
-export function explainLoad(src: StreamState, dest: Destination, srcPath = src.name): Explanation {
+export function explainLoad(src: StreamState, dest: Destination, options: ExplainOptions = {}): Explanation {
   const out = new LoadProblemList();
   const notes: string[] = [];
+  const { wording, note } = chooseWording(options.destQemu, dest.kind === "stream" ? dest.state : undefined);
   const checks: CpuCheck[] =
     dest.kind === "stream" ? checkAgainstStream(src, dest.state, out, notes) : checkAgainstList(src, dest.ids, out, notes);
   if (src.failure !== undefined) {
@@ -59,20 +71,24 @@ export function explainLoad(src: StreamState, dest: Destination, srcPath = src.n
       kind: "source-damaged", severity: "possible",
       message: `the source is damaged or truncated after offset 0x${src.decodedBytes.toString(16)} (${detail}): ` +
         "QEMU fails where the damage is, unless it lies only in the vmdesc trailer, which QEMU skips unread; nothing after it was checked",
-      qemu: [],
+      failure: null,
     });
   }
-  const first = out.firstFatal();
+  if (note !== undefined) notes.push(note);
+  const problems = out.problems.map((p) => wordProblem(p, wording));
+  // QEMU stops at the first fatal problem: that is what it prints.
+  const first = problems.find((p) => p.severity === "fatal");
   return {
     source: src.name,
     destination: dest.kind === "stream" ? dest.state.name : dest.name,
     destination_kind: dest.kind,
     loadable: first === undefined,
-    certain: !out.problems.some((p) => p.severity === "possible"),
+    certain: !problems.some((p) => p.severity === "possible"),
     predicted_error: first === undefined ? null : first.qemu.join("\n"),
-    problems: out.problems,
+    qemu_wording: WORDING_RELEASES[wording],
+    problems,
     notes,
-    fix: proposeFix(checks, out.problems, srcPath),
+    fix: proposeFix(checks, problems, options.srcPath ?? src.name),
   };
 }
 

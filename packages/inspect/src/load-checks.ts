@@ -10,41 +10,43 @@
  */
 import { integerValue } from "./field-diff.js";
 import { pairFields } from "./field-pairs.js";
-import { LOAD_FAILED, deviceLoadFailed, fieldLoadFailed, int32LeFailed, type ProblemKind, type LoadProblemList } from "./load-problems.js";
+import type { ProblemKind, LoadProblemList } from "./load-problems.js";
+import { QEMU_FAILURES, type LoadField, type LoadSite, type QemuFailure } from "./qemu-wording.js";
 import { sectionKey, type DeviceState, type StreamState } from "./stream-state.js";
 import type { FieldTree } from "@vmstate/vmsd";
+import { QEMU_VM } from "@vmstate/stream";
 
 /** `configuration` vmsd checks (`savevm.c:qemu_loadvm_state_header`, `configuration_post_load`). */
 export function checkConfiguration(src: StreamState, dst: StreamState, out: LoadProblemList): void {
   const bits = (n: number) => Math.round(Math.log2(n));
   const differs = <T>(a: T | undefined, b: T | undefined) => a !== undefined && b !== undefined && a !== b;
   // In the order QEMU checks them; it stops at the first.
-  const checks: [boolean, ProblemKind, () => string, () => string[]][] = [
+  const checks: [boolean, ProblemKind, () => string, () => QemuFailure][] = [
     [
       dst.configuration && !src.configuration, "configuration-missing",
       () => "the source has no configuration section, and the destination expects one (migration.send-configuration differs)",
-      () => ["Configuration section missing"],
+      () => QEMU_FAILURES.configurationMissing(firstRecordType(src)),
     ],
     [
       src.configuration && !dst.configuration, "configuration-unexpected",
       () => "the source has a configuration section, and the destination does not expect one (migration.send-configuration differs)",
-      () => ["Unknown savevm section type 7"],
+      () => QEMU_FAILURES.unknownSectionType(QEMU_VM.CONFIGURATION),
     ],
     [
       differs(src.machine, dst.machine), "machine-type",
       () => `machine type ${src.machine} differs from the destination's ${dst.machine}; start the destination with -M ${src.machine}`,
-      () => [`Machine type received is '${src.machine}' and local is '${dst.machine}'`],
+      () => QEMU_FAILURES.machineType(src.machine!, dst.machine!),
     ],
     [
       differs(src.pageSize, dst.pageSize), "page-size",
       () => `target page size ${src.pageSize} differs from the destination's ${dst.pageSize}`,
-      () => [`Received TARGET_PAGE_BITS is ${bits(src.pageSize!)} but local is ${bits(dst.pageSize!)}`],
+      () => QEMU_FAILURES.pageBits(bits(src.pageSize!), bits(dst.pageSize!)),
     ],
   ];
   const failed = checks.find(([fails]) => fails);
   if (failed !== undefined) {
-    const [, kind, message, qemu] = failed;
-    out.add({ kind, severity: "fatal", message: message(), qemu: [...qemu(), LOAD_FAILED.EINVAL] });
+    const [, kind, message, failure] = failed;
+    out.add({ kind, severity: "fatal", message: message(), failure: failure() });
     return;
   }
   // The destination's stream shows the capabilities it had when it saved, not those it
@@ -56,9 +58,17 @@ export function checkConfiguration(src: StreamState, dst: StreamState, out: Load
     out.add({
       kind: "capability", severity: "warning",
       message: `capability ${cap} is ${on ? "on" : "off"} in the source: the destination must have it ${on ? "on" : "off"} too (its own stream had it ${on ? "off" : "on"})`,
-      qemu: [`Capability ${cap} is ${on ? "off" : "on"}, but received capability is ${on ? "on" : "off"}`, LOAD_FAILED.EINVAL],
+      failure: QEMU_FAILURES.capability(cap, !on, on),
     });
   }
+}
+
+/** The type byte that follows the header of `s` (QEMU 10.2 prints it when it wanted the configuration). */
+function firstRecordType(s: StreamState): number {
+  // migration.c:migration_thread sends these commands between the header and the first section.
+  if (s.commands.includes("POSTCOPY_ADVISE") || s.commands.includes("ENABLE_COLO")) return QEMU_VM.COMMAND;
+  const first = s.sections[0];
+  return first === undefined ? QEMU_VM.EOF : first.type === "start" ? QEMU_VM.SECTION_START : QEMU_VM.SECTION_FULL;
 }
 
 /**
@@ -72,10 +82,7 @@ export function checkSection(src: StreamState, s: StreamState["sections"][number
     out.add({
       kind: "unknown-section", severity: "fatal", section: key,
       message: `section '${s.idstr}' instance ${s.instanceId} does not exist on the destination (a device or vCPU the destination was not started with)`,
-      qemu: [
-        `Unknown savevm section or instance '${s.idstr}' ${s.instanceId}. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices`,
-        LOAD_FAILED.EINVAL,
-      ],
+      failure: QEMU_FAILURES.unknownSection(s.idstr, s.instanceId),
     });
     return undefined;
   }
@@ -83,11 +90,11 @@ export function checkSection(src: StreamState, s: StreamState["sections"][number
     out.add({
       kind: "section-version", severity: "fatal", section: key,
       message: `section '${s.idstr}' has version ${s.version}, newer than the destination's ${known.version}`,
-      qemu: [`savevm: unsupported version ${s.version} for '${s.idstr}' v${known.version}`, LOAD_FAILED.EINVAL],
+      failure: QEMU_FAILURES.sectionVersion(s.idstr, s.version, known.version),
     });
     return undefined;
   }
-  if (s.idstr === "ram" && s.type === "start") checkRamBlocks(src, dst, out);
+  if (s.idstr === "ram" && s.type === "start") checkRamBlocks(src, s.version, dst, out);
   return s.type === "full" ? dst.devices.find((d) => d.idstr === s.idstr && d.instanceId === s.instanceId) : undefined;
 }
 
@@ -97,16 +104,15 @@ export function checkSection(src: StreamState, s: StreamState["sections"][number
  * blobs (`/rom@…`, ACPI tables) are resizable in practice; a different length there is
  * taken if it fits their maximum, which the stream does not show.
  */
-function checkRamBlocks(src: StreamState, dst: StreamState, out: LoadProblemList): void {
+function checkRamBlocks(src: StreamState, version: number, dst: StreamState, out: LoadProblemList): void {
   const local = new Map(dst.ramBlocks.map((b) => [b.idstr, b.usedLength]));
-  const failed = deviceLoadFailed("ram", 0);
   for (const b of src.ramBlocks) {
     const len = local.get(b.idstr);
     if (len === undefined) {
       out.add({
         kind: "unknown-ramblock", severity: "fatal", section: "ram (0)",
         message: `RAM block ${b.idstr} does not exist on the destination`,
-        qemu: [`Unknown ramblock "${b.idstr}", cannot accept migration`, failed, LOAD_FAILED.EINVAL],
+        failure: QEMU_FAILURES.unknownRamBlock(b.idstr, version),
       });
     } else if (len !== b.usedLength) {
       const resizable = b.idstr.startsWith("/rom@");
@@ -114,7 +120,7 @@ function checkRamBlocks(src: StreamState, dst: StreamState, out: LoadProblemList
         kind: "ramblock-size", severity: resizable ? "warning" : "fatal", section: "ram (0)",
         message: `RAM block ${b.idstr} is 0x${b.usedLength.toString(16)} bytes, 0x${len.toString(16)} on the destination` +
           (resizable ? " (a resizable ROM blob: accepted if it fits the destination's maximum)" : " (check -m and the firmware images)"),
-        qemu: [`Size mismatch: ${b.idstr}: 0x${b.usedLength.toString(16)} != 0x${len.toString(16)}: Invalid argument`, failed, LOAD_FAILED.EINVAL],
+        failure: QEMU_FAILURES.ramBlockSize(b.idstr, b.usedLength, len, version),
       });
     }
   }
@@ -130,25 +136,27 @@ const EQUAL_INFOS = new Set(["int32 equal", "uint32 equal", "int64 equal", "uint
 export function checkDeviceFields(s: DeviceState, d: DeviceState, skip: ReadonlySet<string>, out: LoadProblemList): void {
   if (s.fields === undefined || d.fields === undefined) return;
   const key = sectionKey(s);
-  const failed = deviceLoadFailed(s.idstr, s.instanceId);
-  const pairing = pairFields(s.fields, d.fields, { rootVmsd: s.desc?.vmsd_name ?? s.idstr, skip });
+  const root = s.desc?.vmsd_name ?? s.idstr;
+  const subsections = subsectionPaths(s.fields, root);
+  const site = (vmsd: string): LoadSite => ({ idstr: s.idstr, instanceId: s.instanceId, subsections: subsections.get(vmsd) ?? [] });
+  const pairing = pairFields(s.fields, d.fields, { rootVmsd: root, skip });
   for (const p of pairing.leaves) {
     const incoming = integerValue(s.payload, p.a);
     const local = integerValue(d.payload, p.b);
     if (incoming === undefined || local === undefined) continue;
-    const failedField = fieldLoadFailed(p.vmsd, p.field);
+    const field: LoadField = { vmsd: p.vmsd, field: p.field, leaf: p.a.name, type: p.a.type };
     if (p.a.type === "int32 le" && (incoming < 0n || incoming > local)) {
       out.add({
         kind: "field-le", severity: "fatal", section: key,
         message: `${p.path} is ${incoming}; the destination accepts 0 to ${local}`,
-        qemu: [int32LeFailed(incoming, local), failedField, failed, LOAD_FAILED.EINVAL],
+        failure: QEMU_FAILURES.fieldLe(site(p.vmsd), field, incoming, local),
       });
     } else if (EQUAL_INFOS.has(p.a.type) && incoming !== local) {
       const hex = (v: bigint) => BigInt.asUintN(p.a.type.startsWith("int64") ? 64 : 32, v).toString(16);
       out.add({
         kind: "field-equal", severity: "fatal", section: key,
         message: `${p.path} must equal the destination's value: ${incoming} here, ${local} there (a configuration difference)`,
-        qemu: [`${hex(local)} != ${hex(incoming)}`, failedField, failed, LOAD_FAILED.EINVAL],
+        failure: QEMU_FAILURES.fieldEqual(site(p.vmsd), field, hex(local), hex(incoming)),
       });
     }
   }
@@ -157,7 +165,7 @@ export function checkDeviceFields(s: DeviceState, d: DeviceState, skip: Readonly
       out.add({
         kind: "subsection-version", severity: "fatal", section: key,
         message: `subsection ${sub.name} has version ${sub.a.version}, newer than the destination's ${sub.b.version}`,
-        qemu: [`${sub.name}: incoming version_id ${sub.a.version} is too new for local version_id ${sub.b.version}`, failed, LOAD_FAILED.EINVAL],
+        failure: QEMU_FAILURES.subsectionTooNew(site(sub.name), sub.name, sub.a.version, sub.b.version),
       });
     }
   }
@@ -167,8 +175,8 @@ export function checkDeviceFields(s: DeviceState, d: DeviceState, skip: Readonly
  * Subsections the source sends that the destination never sent for any instance of this
  * device. A subsection goes out only when its `needed` test is true, so the destination
  * may know it and simply not have needed it; or it may not know it, and then
- * `vmstate_subsection_load` fails with -ENOENT (7.2 and 10.0 print no subsection name,
- * only trace it). Hence "possible", never "fatal".
+ * `vmstate_subsection_load` fails with -ENOENT (up to 10.1 without naming it, only
+ * tracing it). Hence "possible", never "fatal".
  */
 export function checkUnknownSubsections(s: DeviceState, dst: StreamState, out: LoadProblemList): void {
   if (s.fields === undefined) return;
@@ -177,25 +185,34 @@ export function checkUnknownSubsections(s: DeviceState, dst: StreamState, out: L
   for (const d of dst.devices) {
     if (d.idstr !== s.idstr || d.fields === undefined) continue;
     walked = true;
-    collectSubsections(d.fields, known);
+    for (const name of subsectionPaths(d.fields, d.idstr).keys()) known.add(name);
   }
   if (!walked) return;
-  const sent = new Set<string>();
-  collectSubsections(s.fields, sent);
-  for (const name of sent) {
+  for (const [name, path] of subsectionPaths(s.fields, s.desc?.vmsd_name ?? s.idstr)) {
     if (known.has(name)) continue;
     out.add({
       kind: "unknown-subsection", severity: "possible", section: sectionKey(s),
       message: `subsection ${name} never appears in the destination's stream: if the destination's QEMU does not know it, the load fails (it may also just not have needed it)`,
-      qemu: [deviceLoadFailed(s.idstr, s.instanceId), LOAD_FAILED.ENOENT],
+      failure: QEMU_FAILURES.unknownSubsection({ idstr: s.idstr, instanceId: s.instanceId, subsections: path.slice(0, -1) }, name, path.at(-1)!.parent),
     });
   }
 }
 
-function collectSubsections(node: FieldTree, into: Set<string>): void {
+type SubsectionPath = NonNullable<LoadSite["subsections"]>;
+
+/**
+ * Every subsection under `node` (at any depth, in struct fields too), with the subsections
+ * QEMU is inside when it loads it: outermost first, itself last, each with its parent's
+ * vmsd name. The tree does not keep a struct's vmsd name; QEMU requires a subsection's
+ * name to start with its parent's (`vmstate_subsection_load`), so for a subsection of a
+ * struct the name up to its last `/` stands in for it.
+ */
+function subsectionPaths(node: FieldTree, vmsd: string | undefined, path: SubsectionPath = [], into = new Map<string, SubsectionPath>()): Map<string, SubsectionPath> {
   for (const sub of node.subsections ?? []) {
-    into.add(sub.name);
-    collectSubsections(sub, into);
+    const own = [...path, { name: sub.name, parent: vmsd ?? sub.name.replace(/\/[^/]*$/, "") }];
+    into.set(sub.name, own);
+    subsectionPaths(sub, sub.name, own, into);
   }
-  for (const c of node.children ?? []) collectSubsections(c, into);
+  for (const c of node.children ?? []) subsectionPaths(c, undefined, path, into);
+  return into;
 }

@@ -1,9 +1,8 @@
 /**
  * The vocabulary of load predictions: what a destination QEMU would object to, how sure we
- * are, and the exact lines it would print. Messages are those of QEMU 7.2 to 10.1 (checked
- * against the strings in the Debian 7.2 and 10.0 binaries and by loading real streams);
- * QEMU 10.2 words field errors differently (wire-format.md §11).
+ * are, and the exact lines it would print (worded per release in `qemu-wording.ts`).
  */
+import { qemuLines, type QemuFailure, type QemuWording } from "./qemu-wording.js";
 
 /** What kind of check failed; stable strings for scripts. */
 export type ProblemKind =
@@ -46,38 +45,22 @@ export interface LoadProblem {
   qemu: string[];
 }
 
-/** QEMU's last line for a failed load: `strerror` of the negative errno it returns. */
-export const LOAD_FAILED = {
-  EINVAL: "load of migration failed: Invalid argument",
-  EPERM: "load of migration failed: Operation not permitted",
-  ENOENT: "load of migration failed: No such file or directory",
-} as const;
+/** A problem as the checks find it: QEMU's failure is worded once the destination's release is chosen. */
+export type FoundProblem = Omit<LoadProblem, "qemu"> & {
+  /** Null when QEMU prints nothing that can be predicted. */
+  failure: QemuFailure | null;
+};
 
-/** `savevm.c:qemu_loadvm_section_start_full` after a device's load function failed. */
-export function deviceLoadFailed(idstr: string, instanceId: number): string {
-  return `error while loading state for instance 0x${instanceId.toString(16)} of device '${idstr}'`;
-}
-
-/** `vmstate.c:vmstate_load_state` after a field's `get` failed. */
-export function fieldLoadFailed(vmsd: string, field: string): string {
-  return `Failed to load ${vmsd}:${field}`;
-}
-
-/** `vmstate-types.c:get_int32_le`. */
-export function int32LeFailed(loaded: bigint | number, current: bigint | number): string {
-  return `Invalid value ${loaded} expecting positive value <= ${current}`;
+/** `p` with QEMU's lines in `wording`. */
+export function wordProblem({ failure, ...p }: FoundProblem, wording: QemuWording): LoadProblem {
+  return { ...p, qemu: failure === null ? [] : qemuLines(failure, wording) };
 }
 
 /** Collects problems in the order QEMU's loader would meet them. */
 export class LoadProblemList {
-  readonly problems: LoadProblem[] = [];
+  readonly problems: FoundProblem[] = [];
 
-  add(p: LoadProblem): void {
+  add(p: FoundProblem): void {
     this.problems.push(p);
-  }
-
-  /** The first fatal problem: what QEMU would actually print, since it stops there. */
-  firstFatal(): LoadProblem | undefined {
-    return this.problems.find((p) => p.severity === "fatal");
   }
 }

@@ -1,5 +1,5 @@
 import { registerName } from "@vmstate/arm";
-import { explainLoad, FIXABLE_KINDS, type Explanation, type RewriteFix } from "@vmstate/inspect";
+import { explainLoad, FIXABLE_KINDS, parseQemuRelease, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
@@ -9,21 +9,29 @@ import { wrap } from "./report-text.js";
 import { incompleteNote, readState, throwFailures } from "./state-input.js";
 
 /**
- * `explain SRC --dest DEST`: predicts whether the destination QEMU loads SRC, with the
- * lines it would print and the rewrite that would help. Exit 0 whatever the verdict (the
- * verdict is the report); a damaged input gets the report of what decoded, then exit 1.
+ * `explain SRC --dest DEST [--dest-qemu VERSION]`: predicts whether the destination QEMU
+ * loads SRC, with the lines it would print and the rewrite that would help. Exit 0 whatever
+ * the verdict (the verdict is the report); a damaged input gets the report of what decoded,
+ * then exit 1.
  */
-export async function explainCommand(src: string, dest: string, json: boolean, io: CliIo): Promise<ExitCode> {
+export async function explainCommand(src: string, dest: string, options: { json: boolean; destQemu?: string }, io: CliIo): Promise<ExitCode> {
   if (isStdin(src) && isStdin(dest)) throw new UsageError("only one of SRC and --dest can be standard input");
+  const destQemu = options.destQemu === undefined ? undefined : qemuRelease(options.destQemu);
   const destination = await readDestination(dest, io);
   const source = await readState(src, io);
-  const result = explainLoad(source, destination, src);
+  const result = explainLoad(source, destination, { srcPath: src, destQemu });
   const states = destination.kind === "stream" ? [source, destination.state] : [source];
   const notes = states.map(incompleteNote).filter((n) => n !== "");
-  if (json) io.print(JSON.stringify({ ...result, complete: notes.length === 0 }, null, 2) + "\n");
+  if (options.json) io.print(JSON.stringify({ ...result, complete: notes.length === 0 }, null, 2) + "\n");
   else io.print(formatExplanation(result, notes));
   throwFailures(states);
   return EXIT.OK;
+}
+
+function qemuRelease(text: string): QemuRelease {
+  const release = parseQemuRelease(text);
+  if (release === undefined) throw new UsageError(`--dest-qemu ${text}: give the destination's QEMU version, such as 10.2 or 7.2.22`);
+  return release;
 }
 
 const SEVERITY = { fatal: "refused", possible: "maybe", warning: "warning" } as const;
@@ -39,7 +47,7 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
   if (e.loadable) {
     lines.push(e.certain ? "The destination would load this stream." : "The destination would probably load this stream (see \"maybe\" below).");
   } else {
-    lines.push("The destination would REFUSE this stream. QEMU would print:");
+    lines.push(`The destination would REFUSE this stream. QEMU would print (in the wording of ${e.qemu_wording}):`);
     for (const l of (e.predicted_error ?? "").split("\n")) lines.push(...wrap(l, "  ", "    "));
   }
   if (e.problems.length > 0) {

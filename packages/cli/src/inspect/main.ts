@@ -61,8 +61,15 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
               type: "string",
               demandOption: true,
               describe: "a stream saved by the destination QEMU, or a text file of its register ids (one per line, # comments, names allowed)",
+            })
+            .option("dest-qemu", {
+              type: "string",
+              describe: "the destination's QEMU version (e.g. 10.2): QEMU words its errors differently from 10.2 on; otherwise taken from the destination's stream when it shows it",
             }),
-        (args) => run(() => explainCommand(String(args.src), String(args.dest), Boolean(args.json), io)),
+        (args) =>
+          run(() =>
+            explainCommand(String(args.src), String(args.dest), { json: Boolean(args.json), ...(args.destQemu === undefined ? {} : { destQemu: String(args.destQemu) }) }, io),
+          ),
       )
       .command(
         "dump <file>",
