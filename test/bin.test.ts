@@ -3,8 +3,9 @@
  * real pipes. (The other CLI tests call `main` in-process; these prove the packaging.)
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
 
@@ -64,6 +65,25 @@ describe("vmstate-rewrite through pipes", () => {
     expect(r.stdout.length).toBe(0);
     const lines = r.stderr.toString().trim().split("\n");
     expect(lines.filter((l) => /^vmstate-rewrite: cpu \d: would set 0x603000000013c00a ID_DFR0_EL1 0x0000000006010009 -> 0x0000000000000011$/.test(l))).toHaveLength(4);
+  });
+
+  it("never creates process.stdout: Node would make a piped fd 1 non-blocking, and the stream's writes would meet EAGAIN", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmstate-bin-"));
+    try {
+      const probe = join(dir, "stdout-probe.cjs");
+      writeFileSync(
+        probe,
+        `const d = Object.getOwnPropertyDescriptor(process, "stdout");
+Object.defineProperty(process, "stdout", { configurable: true, enumerable: d.enumerable, get() { require("node:fs").writeSync(2, "PROCESS.STDOUT CREATED\\n"); return d.get.call(this); } });`,
+      );
+      const input = readSample(sample);
+      const r = spawnSync(process.execPath, ["--require", probe, bin("rewrite"), "--hide", "ID_AA64DFR1_EL1"], { input, maxBuffer: 64 << 20 });
+      expect(r.stderr.toString()).not.toContain("PROCESS.STDOUT CREATED");
+      expect(r.status).toBe(0);
+      expect(r.stdout.length).toBe(input.length - 4 * 16);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports a truncated stream with its offset and exit 1", () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ByteWriter, LimitError, MalformedError, UnsupportedError } from "@vmstate/wire";
 import { parseVmdesc } from "@vmstate/vmsd";
+import { StreamDecoder } from "@vmstate/stream";
 import { rewriteMain } from "@vmstate/cli";
 import { decodeAll, decodeError } from "./support/decode.js";
 import { readSample } from "./support/samples.js";
@@ -66,6 +67,30 @@ describe("edge cases", () => {
     expect(err).toBeInstanceOf(MalformedError);
     expect((err as MalformedError).path).toBe("timer (0)");
     expect((err as MalformedError).offset).toBe(config.end + (firstFull.end - firstFull.start) + 24 - 1);
+  });
+
+  it("stops at a bad RAM record also when it checks RAM without handing out records", async () => {
+    // A rewrite checks a whole chunk of RAM records in one loop; a bad one in the middle must
+    // leave the reader (and what a damaged stream's summary says was decoded) at that record.
+    const bytes = readSample("aarch64-virt-max-1cpu.mig").slice();
+    const page = (await decodeAll([bytes])).filter((r) => r.kind === "ram" && r.type === "page")[4]!;
+    bytes[page.start + 6] = bytes[page.start + 6]! & ~0x03;
+    bytes[page.start + 7] = 0x80; // RAM_SAVE_FLAG_HOOK
+    for (const ramRecords of [true, false]) {
+      const decoder = new StreamDecoder([bytes], { ramRecords });
+      const err = await (async () => {
+        try {
+          for await (const _ of decoder.records()) {
+            // only where it stops matters
+          }
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(UnsupportedError);
+      expect((err as UnsupportedError).offset).toBe(page.start);
+      expect(decoder.offset).toBe(page.start);
+    }
   });
 });
 

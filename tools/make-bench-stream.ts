@@ -3,15 +3,19 @@
  *
  *   npx tsx tools/make-bench-stream.ts              # 1 GiB guest, ~300 MiB random data
  *   npx tsx tools/make-bench-stream.ts --scale 4    # 4 GiB guest, ~1.2 GiB random -> large-x4.mig
- *   npx tsx tools/make-bench-stream.ts --scale 16   # 16 GiB guest, ~4.7 GiB random -> large-x16.mig (needs ~11 GB RAM)
+ *   npx tsx tools/make-bench-stream.ts --scale 16   # 16 GiB guest, ~4.7 GiB random -> large-x16.mig
  *   npx tsx tools/make-bench-stream.ts --out FILE
  *
  * Why random data: it does not compress and makes QEMU send real PAGE records (4 KiB each), so
  * a decoder's per-byte cost shows; zero pages alone would only measure record overhead. The
  * data is a deterministic AES-CTR keystream (fast, same bytes every run) put into guest RAM
  * with the generic loader at 0x48000000: a loader at 0x40000000 would overlap the DTB ROM
- * (`Some ROM regions are overlapping`). The VM is captured paused, like the samples.
- * A JSON file next to the stream records the arguments needed to load it back.
+ * (`Some ROM regions are overlapping`); QEMU keeps the loaded files as ROM blobs besides guest
+ * RAM, so it needs about twice the random data in memory (~10 GB at --scale 16). The VM is
+ * captured paused, like the samples; then KVM_REG_ARM_VENDOR_HYP_BMAP_2 is put into its vCPU
+ * as a newer host's QEMU would write it (tools/simulate-newer-source.ts), so that the
+ * benchmark's `--hide` has something to remove. A JSON file next to the stream records the
+ * arguments needed to load it back.
  */
 import { createCipheriv } from "node:crypto";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -20,6 +24,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { qemuVersion, repoRoot, requireQemu } from "./qemu/binaries.js";
 import { captureStream } from "./qemu/capture.js";
+import { simulateNewerSource } from "./simulate-newer-source.js";
+import { hex64 } from "@vmstate/wire";
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => {
@@ -34,6 +40,8 @@ const MiB = 1024 * 1024;
 const guestMiB = 1024 * scale;
 const randomBytes = 300 * MiB * scale;
 const LOAD_ADDR = 0x48000000;
+/** Put into every vCPU after capture (tools/simulate-newer-source.ts): KVM_REG_ARM_VENDOR_HYP_BMAP_2 = 0. */
+const NEWER_REGISTERS = new Map([[0x6030000000160003n, 0n]]);
 
 /**
  * QEMU reads a loader file with one read(), which Linux caps just under 2 GiB, so the data goes
@@ -50,8 +58,8 @@ async function writeRandom(dir: string, size: number): Promise<string[]> {
   const cipher = createCipheriv("aes-128-ctr", Buffer.alloc(16, 0x5a), Buffer.alloc(16, 0));
   const zeros = Buffer.alloc(4 * MiB);
   const devices: string[] = [];
-  for (let done = 0; done < size; done += PIECE) {
-    const file = join(dir, `rand-${devices.length / 2}.bin`);
+  for (let piece = 0, done = 0; done < size; piece++, done += PIECE) {
+    const file = join(dir, `rand-${piece}.bin`);
     const ws = createWriteStream(file);
     for (let left = Math.min(PIECE, size - done); left > 0; left -= zeros.length) {
       const chunk = cipher.update(left >= zeros.length ? zeros : zeros.subarray(0, left));
@@ -74,13 +82,16 @@ async function main(): Promise<void> {
     mkdirSync(dirname(out), { recursive: true });
     console.log(`capturing ${guestMiB} MiB guest with ${qemuVersion(binary)}`);
     const t0 = Date.now();
+    const captured = join(work, "captured.mig");
     const r = await captureStream({
       binary,
       args: [...args, ...loaders],
       runMs: 100,
-      file: out,
+      file: captured,
       timeoutMs: 30 * 60_000,
     });
+    // What `vmstate-rewrite --hide` is for: the stream as a newer host's QEMU writes it.
+    await simulateNewerSource(captured, out, NEWER_REGISTERS);
     const size = statSync(out).size;
     writeFileSync(
       out.replace(/\.mig$/, "") + ".json",
@@ -92,6 +103,7 @@ async function main(): Promise<void> {
           args,
           randomData: { bytes: randomBytes, guestAddress: `0x${LOAD_ADDR.toString(16)}`, generator: "aes-128-ctr keystream, key 16x0x5a, iv 0" },
           migrateStats: { normalPages: r.final.ram?.normal ?? 0, zeroPages: r.final.ram?.duplicate ?? 0 },
+          insertedRegisters: Object.fromEntries([...NEWER_REGISTERS].map(([id, v]) => [hex64(id), hex64(v)])),
         },
         null,
         2,

@@ -6,9 +6,9 @@
  *
  *   npx tsx tools/simulate-newer-source.ts IN OUT --insert 0x6030000000160003=0 [--insert ID=VALUE ...]
  */
-import { openSync, closeSync, readFileSync } from "node:fs";
+import { openSync, closeSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { FdSink } from "@vmstate/wire";
+import { FdReader, FdSink } from "@vmstate/wire";
 import { parseSetList } from "@vmstate/arm";
 import { CpregTransform, rewriteStream } from "@vmstate/rewrite";
 
@@ -24,11 +24,14 @@ export function insertRegisters(indexes: readonly bigint[], values: readonly big
 /** Writes IN with `extra` inserted into every Arm vCPU as OUT. */
 export async function simulateNewerSource(inPath: string, outPath: string, extra: ReadonlyMap<bigint, bigint>): Promise<void> {
   const transform = new CpregTransform((_vcpu, list) => insertRegisters(list.indexes, list.values, extra));
-  const fd = openSync(outPath, "w");
+  // Streamed, not read whole: the benchmark streams are larger than a Buffer may be.
+  const input = openSync(inPath, "r");
+  const output = openSync(outPath, "w");
   try {
-    await rewriteStream([readFileSync(inPath)], new FdSink(fd), { transforms: [transform] });
+    await rewriteStream(new FdReader(input), new FdSink(output), { transforms: [transform] });
   } finally {
-    closeSync(fd);
+    closeSync(output);
+    closeSync(input);
   }
   if (transform.armCpus === 0) throw new Error(`${inPath} has no Arm cpu section to insert registers into`);
 }

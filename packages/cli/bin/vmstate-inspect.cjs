@@ -1,3 +1,4 @@
 #!/usr/bin/env node
 "use strict";
-require("./run-bundle.cjs").runBundle("inspect");
+const bundle = require("./run-bundle.cjs");
+bundle.runBundle("inspect", bundle.readCache("inspect"));

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const pkgDir = fileURLToPath(new URL("..", import.meta.url));
+const pkgDir = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const pkg = JSON.parse(readFileSync(`${pkgDir}/package.json`, "utf8"));
 
 // Nothing stale survives a rebuild (an old bundle beside a new cache would be confusing).
@@ -32,15 +32,24 @@ await build({
     // yargs' ES build asks import.meta.url where it lives; a CommonJS file answers with its own path.
     "import.meta.url": "__bundleUrl",
   },
-  banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [loadOnFirstCall("string-width"), standIn("assert", "scripts/assert-on-failure.mjs")],
+  // Strict like the ES modules it is made of: the directive must come first, before the banner.
+  banner: { js: '"use strict";\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [
+    loadOnFirstCall("string-width"),
+    standIn("assert", "scripts/assert-on-failure.mjs"),
+    // yargs' shim reads process.stdout.columns when it loads, which creates process.stdout,
+    // and Node then makes a piped fd 1 non-blocking: vmstate-rewrite's synchronous writes of
+    // the stream would meet EAGAIN whenever the reader lags. The CLIs always give .wrap(),
+    // so yargs never needs the width from there.
+    replaceOnce("yargs/lib/platform-shims/esm.mjs", "typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null", "null"),
+  ],
 });
 
 // A representative run of each command compiles the functions a real run needs, so the cache
 // holds them too. It must run with the bin's own Node flags: V8 rejects a cache made under others.
 const sample = `${pkgDir}/../../samples/aarch64-virt-max-1cpu.mig`;
 const workloads = {
-  rewrite: ["-i", sample, "--dry-run", "--hide", "VENDOR_HYP_BMAP_2", "--set", "ID_DFR0_EL1=0"],
+  rewrite: ["-i", sample, "--dry-run", "--hide", "ID_AA64DFR1_EL1", "--set", "ID_DFR0_EL1=0"],
   inspect: ["summary", sample],
 };
 for (const [name, args] of Object.entries(workloads)) {
@@ -64,6 +73,8 @@ function loadOnFirstCall(pkgName) {
     setup(b) {
       b.onResolve({ filter }, async (args) => {
         if (args.namespace === "load-on-first-call") return undefined;
+        // The stand-in is an ES module with a default export: a require() would get its namespace.
+        if (args.kind !== "import-statement") return { errors: [{ text: `${pkgName} is loaded with ${args.kind}; the stand-in serves import statements only` }] };
         const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, namespace: "load-on-first-call" });
         if (real.errors.length > 0) return { errors: real.errors };
         return { path: real.path, namespace: "load-on-first-call" };
@@ -78,6 +89,26 @@ function loadOnFirstCall(pkgName) {
           "}",
         ].join("\n"),
       }));
+    },
+  };
+}
+
+/** Replaces the one occurrence of `from` in the bundled file whose path ends with `fileSuffix`; fails the build when there is none. */
+function replaceOnce(fileSuffix, from, to) {
+  return {
+    name: `replace-once:${fileSuffix}`,
+    setup(b) {
+      let seen = false;
+      b.onLoad({ filter: new RegExp(`${fileSuffix.replace(/[.\/]/g, "\\$&")}$`) }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        const at = text.indexOf(from);
+        if (at < 0 || text.indexOf(from, at + 1) >= 0) return { errors: [{ text: `${args.path}: expected exactly one ${JSON.stringify(from)}` }] };
+        seen = true;
+        return { contents: text.slice(0, at) + to + text.slice(at + from.length), loader: "js" };
+      });
+      b.onEnd((result) => {
+        if (result.errors.length === 0 && !seen) result.errors.push({ text: `${fileSuffix} was not bundled: nothing replaced` });
+      });
     },
   };
 }

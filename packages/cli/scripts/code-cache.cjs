@@ -1,8 +1,8 @@
 "use strict";
 /**
- * Makes the V8 code cache of one CLI bundle: runs it once on the command line given, then
- * saves the bytecode of everything that ran (dist/bundle/NAME.cjs.cache). Called by
- * scripts/bundle.mjs with the bin's Node flags:
+ * Makes the V8 code cache of one CLI bundle: runs it once, without a cache, on the command
+ * line given, then saves the bytecode of everything that ran (dist/bundle/NAME.cjs.*.cache,
+ * see bin/run-bundle.cjs). Called by scripts/bundle.mjs with the bin's Node flags:
  *
  *   node [bin flags] scripts/code-cache.cjs rewrite -i SAMPLE --dry-run --hide …
  */

@@ -39,19 +39,20 @@ export interface CliIo {
  */
 export function nodeIo(name: string): CliIo {
   const fdIo = fdIoFrom();
+  const stderr = (text: string): void => {
+    try {
+      writeFully(fdIo, 2, Buffer.from(text));
+    } catch {
+      // Standard error is gone (closed pipe): nothing can be said; the exit code still tells.
+    }
+  };
   return {
     stdin: () => new FdReader(0),
     // Bytes go to fd 1 with synchronous writes; a closed pipe makes them throw EPIPE, which
     // is reported like any other I/O failure.
     stdout: new FdSink(1, fdIo),
-    stderr: (text) => {
-      try {
-        writeFully(fdIo, 2, Buffer.from(text));
-      } catch {
-        // Standard error is gone (closed pipe): nothing can be said; the exit code still tells.
-      }
-    },
-    print: (text) => void textStdout(name).write(text),
+    stderr,
+    print: (text) => void textStdout(name, stderr).write(text),
     fs: nodeFs as unknown as CliFs,
     stderrIsTTY: isatty(2),
   };
@@ -60,16 +61,18 @@ export function nodeIo(name: string): CliIo {
 let stdoutReady = false;
 
 /**
- * process.stdout for reports, set up on first use (vmstate-rewrite never needs it).
- * `vmstate-inspect … | head` closes the pipe early: that ends the output, not in a crash;
- * any other write error is one line, like every failure.
+ * process.stdout for reports, set up on first use. vmstate-rewrite must never create it:
+ * Node makes a piped fd 1 non-blocking then, and the stream's synchronous writes would meet
+ * EAGAIN (scripts/bundle.mjs keeps yargs from creating it). `vmstate-inspect … | head` closes
+ * the pipe early: that ends the output, not in a crash; any other write error is one line,
+ * like every failure.
  */
-function textStdout(name: string): NodeJS.WriteStream {
+function textStdout(name: string, stderr: (text: string) => void): NodeJS.WriteStream {
   if (!stdoutReady) {
     stdoutReady = true;
     process.stdout.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      writeFully(fdIoFrom(), 2, Buffer.from(`${name}: writing standard output failed: ${e.code ?? e.message}\n`));
+      stderr(`${name}: writing standard output failed: ${e.code ?? e.message}\n`);
       process.exit(3);
     });
   }

@@ -63,7 +63,8 @@ export async function runCli(
 
 /**
  * Columns for help text: the terminal's, at most 100; 80 when standard output is not a
- * terminal. isatty first, because creating process.stdout costs start-up time in a pipeline.
+ * terminal. isatty first: process.stdout is created only for a terminal, never for a pipe
+ * (see textStdout in io.ts for why that matters).
  */
 function helpWidth(): number {
   return Math.min(100, (isatty(1) ? process.stdout.columns : undefined) ?? 80);

@@ -16,7 +16,7 @@ import { registerName } from "@vmstate/arm";
 import { noArmCpuError } from "./cpregs.js";
 import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";
 import { LoadProblemList, wordProblem, type LoadProblem } from "./load-problems.js";
-import { chooseWording, WORDING_RELEASES, type QemuRelease } from "./qemu-wording.js";
+import { chooseWording, type QemuRelease, type QemuWording } from "./qemu-wording.js";
 import { proposeFix, type RewriteFix } from "./rewrite-fix.js";
 import { armCpus, sectionKey, type StreamState } from "./stream-state.js";
 
@@ -36,8 +36,8 @@ export interface Explanation {
   certain: boolean;
   /** QEMU's stderr lines for the first fatal problem, joined by newlines; null if none. */
   predicted_error: string | null;
-  /** The releases whose wording `predicted_error` and the problems' `qemu` lines use. */
-  qemu_wording: string;
+  /** Whose wording `predicted_error` and the problems' `qemu` lines use: "10.1" (QEMU 10.1 and earlier) or "10.2" (10.2 and later). */
+  qemu_wording: QemuWording;
   problems: LoadProblem[];
   /** What was not or could not be checked, and what the destination has that the source lacks. */
   notes: string[];
@@ -85,7 +85,7 @@ export function explainLoad(src: StreamState, dest: Destination, options: Explai
     loadable: first === undefined,
     certain: !problems.some((p) => p.severity === "possible"),
     predicted_error: first === undefined ? null : first.qemu.join("\n"),
-    qemu_wording: WORDING_RELEASES[wording],
+    qemu_wording: wording,
     problems,
     notes,
     fix: proposeFix(checks, problems, options.srcPath ?? src.name),

@@ -20,7 +20,7 @@ export { headerDifferences, ramBlockDifferences } from "./header-diff.js";
 export type { HeaderDifference, RamBlockDifference } from "./header-diff.js";
 export { explainLoad } from "./explain.js";
 export type { Destination, Explanation, ExplainOptions } from "./explain.js";
-export { parseQemuRelease, type QemuRelease } from "./qemu-wording.js";
+export { parseQemuRelease, WORDING_RELEASES, type QemuRelease, type QemuWording } from "./qemu-wording.js";
 export { proposeFix, fixedName, FIXABLE_KINDS } from "./rewrite-fix.js";
 export type { RewriteFix } from "./rewrite-fix.js";
 export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSeverity } from "./load-problems.js";

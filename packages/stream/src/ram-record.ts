@@ -1,4 +1,4 @@
-import { ByteWriter, MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, MalformedError, readBe32, UnsupportedError, type ByteSource } from "@vmstate/wire";
 import { RAM_FLAG_MASK, RAM_SAVE_FLAG as F, ENCODING_FLAG_XBZRLE, compressBound } from "./constants.js";
 import { writeCountedString } from "./counted-string.js";
 import type { RamRecord, RamRecordType } from "./records.js";
@@ -42,86 +42,94 @@ export const RAM_CHECKED_EOS = -3;
 export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionId: number, path: string, build = true): RamRecord | number {
   const c = src.chunk();
   const first = src.chunkPos();
+  /** Stream offset of c[0]: a record at c[p] starts at base + p. */
+  const base = src.offset - first;
   let p = first;
-  for (;;) {
-    const have = c.length - p;
-    if (have < 8) return consumeThen(src, p - first, 8);
-    const hi = be32(c, p);
-    const lo = be32(c, p + 4);
-    const flags = lo & RAM_FLAG_MASK;
-    const continued = (flags & F.CONTINUE) !== 0;
-    const kind = flags & ~F.CONTINUE;
-    if (state.pageSize !== undefined && (lo & (state.pageSize - 1) & ~RAM_FLAG_MASK) !== 0) {
-      // QEMU takes everything below the page size as flags (ram.c: ram_load_precopy).
-      throw new MalformedError("MALFORMED", `unknown combination of RAM flags 0x${(lo & (state.pageSize - 1)).toString(16)}`, { offset: src.offset + p - first, path });
-    }
-    let type: RamRecordType;
-    let headerLen = 8;
-    let payloadLen = 0;
-    switch (kind) {
-      case F.EOS:
-        type = "eos";
-        break;
-      case F.MULTIFD_FLUSH:
-        type = "multifd_flush";
-        break;
-      case F.MEM_SIZE:
-        return consumeThen(src, p - first, SLOW_PATH);
-      case F.ZERO:
-      case F.PAGE:
-      case F.XBZRLE:
-      case F.COMPRESS_PAGE: {
-        if (!continued) {
-          if (have < 9) return consumeThen(src, p - first, 9);
-          headerLen += 1 + c[p + 8]!;
-        }
-        if (kind === F.ZERO) {
-          type = "zero";
-          payloadLen = 1;
-        } else if (kind === F.PAGE) {
-          if (state.pageSize === undefined) return consumeThen(src, p - first, SLOW_PATH);
-          type = "page";
-          payloadLen = state.pageSize;
-        } else if (kind === F.XBZRLE) {
-          type = "xbzrle";
-          if (have < headerLen + 3) return consumeThen(src, p - first, headerLen + 3);
-          checkXbzrleHeader(c, p + headerLen, state, src.offset + p - first + headerLen, path);
-          headerLen += 3;
-          payloadLen = (c[p + headerLen - 2]! << 8) | c[p + headerLen - 1]!;
-        } else {
-          type = "compressed";
-          if (have < headerLen + 4) return consumeThen(src, p - first, headerLen + 4);
-          const len = be32(c, p + headerLen);
-          const max = compressBound(state.pageSize ?? 65536);
-          if (len > max) throw new MalformedError("MALFORMED", `compressed page length ${len} exceeds ${max}`, { offset: src.offset + p - first + headerLen, path });
-          headerLen += 4;
-          payloadLen = len;
-        }
-        break;
+  try {
+    for (;;) {
+      const have = c.length - p;
+      if (have < 8) return consumeThen(src, p - first, 8);
+      const hi = readBe32(c, p);
+      const lo = readBe32(c, p + 4);
+      const flags = lo & RAM_FLAG_MASK;
+      const continued = (flags & F.CONTINUE) !== 0;
+      const kind = flags & ~F.CONTINUE;
+      if (state.pageSize !== undefined && (lo & (state.pageSize - 1) & ~RAM_FLAG_MASK) !== 0) {
+        // QEMU takes everything below the page size as flags (ram.c: ram_load_precopy).
+        throw new MalformedError("MALFORMED", `unknown combination of RAM flags 0x${(lo & (state.pageSize - 1)).toString(16)}`, { offset: base + p, path });
       }
-      case F.HOOK:
-        throw new UnsupportedError("RAM_SAVE_FLAG_HOOK: RDMA streams are not supported", { offset: src.offset + p - first, path });
-      default:
-        throw new MalformedError("MALFORMED", `unknown combination of RAM flags 0x${flags.toString(16)}`, { offset: src.offset + p - first, path });
+      let type: RamRecordType;
+      let headerLen = 8;
+      let payloadLen = 0;
+      switch (kind) {
+        case F.EOS:
+          type = "eos";
+          break;
+        case F.MULTIFD_FLUSH:
+          type = "multifd_flush";
+          break;
+        case F.MEM_SIZE:
+          return consumeThen(src, p - first, SLOW_PATH);
+        case F.ZERO:
+        case F.PAGE:
+        case F.XBZRLE:
+        case F.COMPRESS_PAGE: {
+          if (!continued) {
+            if (have < 9) return consumeThen(src, p - first, 9);
+            headerLen += 1 + c[p + 8]!;
+          }
+          if (kind === F.ZERO) {
+            type = "zero";
+            payloadLen = 1;
+          } else if (kind === F.PAGE) {
+            if (state.pageSize === undefined) return consumeThen(src, p - first, SLOW_PATH);
+            type = "page";
+            payloadLen = state.pageSize;
+          } else if (kind === F.XBZRLE) {
+            type = "xbzrle";
+            if (have < headerLen + 3) return consumeThen(src, p - first, headerLen + 3);
+            checkXbzrleHeader(c, p + headerLen, state, base + p + headerLen, path);
+            headerLen += 3;
+            payloadLen = (c[p + headerLen - 2]! << 8) | c[p + headerLen - 1]!;
+          } else {
+            type = "compressed";
+            if (have < headerLen + 4) return consumeThen(src, p - first, headerLen + 4);
+            const len = readBe32(c, p + headerLen);
+            const max = compressBound(state.pageSize ?? 65536);
+            if (len > max) throw new MalformedError("MALFORMED", `compressed page length ${len} exceeds ${max}`, { offset: base + p + headerLen, path });
+            headerLen += 4;
+            payloadLen = len;
+          }
+          break;
+        }
+        case F.HOOK:
+          throw new UnsupportedError("RAM_SAVE_FLAG_HOOK: RDMA streams are not supported", { offset: base + p, path });
+        default:
+          throw new MalformedError("MALFORMED", `unknown combination of RAM flags 0x${flags.toString(16)}`, { offset: base + p, path });
+      }
+      const total = headerLen + payloadLen;
+      if (have < total) return consumeThen(src, p - first, total);
+      const offset = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
+      const block = kind === F.EOS || kind === F.MULTIFD_FLUSH ? "" : resolveBlock(c, p, state, continued, offset, base + p, path);
+      if (state.tally) {
+        const tallyKey = TALLY_KEY[type];
+        if (tallyKey) countPage(state.tally, block, tallyKey);
+      }
+      if (build) {
+        const start = src.offset;
+        const bytes = src.bytes(total);
+        const rec: RamRecord = { kind: "ram", sectionId, type, offset, flags, block, continued, start, end: start + total, bytes };
+        if (type === "zero") rec.fill = bytes[headerLen]!;
+        else if (payloadLen > 0) rec.payload = bytes.subarray(headerLen);
+        return rec;
+      }
+      p += total;
+      if (kind === F.EOS) return consumeThen(src, p - first, RAM_CHECKED_EOS);
     }
-    const total = headerLen + payloadLen;
-    if (have < total) return consumeThen(src, p - first, total);
-    const offset = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
-    const block = kind === F.EOS || kind === F.MULTIFD_FLUSH ? "" : resolveBlock(c, p, state, continued, offset, src.offset + p - first, path);
-    if (state.tally) {
-      const tallyKey = TALLY_KEY[type];
-      if (tallyKey) countPage(state.tally, block, tallyKey);
-    }
-    if (build) {
-      const start = src.offset;
-      const bytes = src.bytes(total);
-      const rec: RamRecord = { kind: "ram", sectionId, type, offset, flags, block, continued, start, end: start + total, bytes };
-      if (type === "zero") rec.fill = bytes[headerLen]!;
-      else if (payloadLen > 0) rec.payload = bytes.subarray(headerLen);
-      return rec;
-    }
-    p += total;
-    if (kind === F.EOS) return consumeThen(src, p - first, RAM_CHECKED_EOS);
+  } catch (e) {
+    // The records before the bad one were checked: consume them, so the reader stands at it.
+    src.skip(p - first);
+    throw e;
   }
 }
 
@@ -129,10 +137,6 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
 function consumeThen(src: ByteSource, consumed: number, result: number): number {
   src.skip(consumed);
   return result;
-}
-
-function be32(c: Uint8Array, p: number): number {
-  return ((c[p]! << 24) >>> 0) + ((c[p + 1]! << 16) | (c[p + 2]! << 8) | c[p + 3]!);
 }
 
 function countPage(tally: Map<string, PageTally>, block: string, key: keyof PageTally): void {

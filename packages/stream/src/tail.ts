@@ -127,19 +127,21 @@ function afterEof(tail: Uint8Array, at: number, base: number): MalformedError | 
 
 /**
  * The footer mode, learnt from the first device section when no RAM section came before it:
- * on when a footer follows the payload. When neither a footer nor the next element follows,
- * the walk itself went wrong, and this section is the one to blame (guessing "off" would
- * move the error to whatever byte comes next).
+ * on when a footer byte follows the payload (readFooter then checks whose footer it is). When
+ * neither a footer nor the next element follows, the walk itself went wrong, and this
+ * section is the one to blame (guessing "off" would move the error to whatever byte comes
+ * next).
  */
 function footerModeAfter(tail: Uint8Array, device: DeviceRecord, base: number, listEnd: number, path: string): boolean {
   const at = device.end - base;
-  if (footerAt(tail, at, device.sectionId, listEnd)) return true;
+  if (at < listEnd && tail[at] === QEMU_VM.SECTION_FOOTER) return true;
   if (at === listEnd || ELEMENT_TYPES.has(tail[at]!)) return false;
-  throw new MalformedError(
-    "MALFORMED",
-    `section payload ends neither at a footer nor where the next section starts (walked with the ${device.delimitedBy}; found byte 0x${tail[at]!.toString(16)})`,
-    { offset: base + at, path },
-  );
+  throw payloadEndError(device.delimitedBy, `found byte 0x${tail[at]!.toString(16)}, neither a footer nor the next section`, device.end, path);
+}
+
+/** A walk that did not end where the section does. */
+function payloadEndError(delimitedBy: DeviceRecord["delimitedBy"], detail: string, offset: number, path: string): MalformedError {
+  return new MalformedError("BAD_FOOTER", `section payload does not end at its footer (walked with the ${delimitedBy}; ${detail})`, { offset, path });
 }
 
 /** Type bytes that may follow a device section when footers are off. */
@@ -192,10 +194,7 @@ function delimitDevice(
     delimitedBy = "footer-scan";
   }
   if (walk && info.footers && !footerAt(tail, payloadAt + end, header.sectionId, listEnd)) {
-    throw new MalformedError("BAD_FOOTER", `section payload does not end at its footer (walked with the ${delimitedBy})`, {
-      offset: abs + end,
-      path,
-    });
+    throw payloadEndError(delimitedBy, "no footer of this section there", abs + end, path);
   }
   return {
     kind: "device",

@@ -1,5 +1,5 @@
 import { registerName } from "@vmstate/arm";
-import { explainLoad, FIXABLE_KINDS, parseQemuRelease, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/inspect";
+import { explainLoad, FIXABLE_KINDS, parseQemuRelease, WORDING_RELEASES, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
@@ -47,7 +47,7 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
   if (e.loadable) {
     lines.push(e.certain ? "The destination would load this stream." : "The destination would probably load this stream (see \"maybe\" below).");
   } else {
-    lines.push(`The destination would REFUSE this stream. QEMU would print (in the wording of ${e.qemu_wording}):`);
+    lines.push(`The destination would REFUSE this stream. QEMU would print (in the wording of ${WORDING_RELEASES[e.qemu_wording]}):`);
     for (const l of (e.predicted_error ?? "").split("\n")) lines.push(...wrap(l, "  ", "    "));
   }
   if (e.problems.length > 0) {
