@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
+import { EXIT_CODES_HELP } from "../packages/cli/src/exit-codes.js";
 
 const binDir = resolve(import.meta.dirname, "../packages/cli/bin");
 const bin = (name: string) => resolve(binDir, `vmstate-${name}.cjs`);
@@ -24,10 +25,11 @@ describe.each(["rewrite", "inspect"])("vmstate-%s", (name) => {
     expect(r.stdout.toString().trim()).toBe(cliVersion);
   });
 
-  it("prints help with the exit codes and exits 0", () => {
+  it("prints help with the exit codes, unbroken at 80 columns, and exits 0", () => {
     const r = run(name, ["--help"]);
     expect(r.status).toBe(0);
-    expect(r.stdout.toString()).toMatch(/Exit codes/i);
+    expect(r.stdout.toString()).toContain(EXIT_CODES_HELP);
+    for (const line of r.stdout.toString().split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it("refuses an unknown option with exit 2 and a hint", () => {
@@ -67,18 +69,21 @@ describe("vmstate-rewrite through pipes", () => {
     expect(lines.filter((l) => /^vmstate-rewrite: cpu \d: would set 0x603000000013c00a ID_DFR0_EL1 0x0000000006010009 -> 0x0000000000000011$/.test(l))).toHaveLength(4);
   });
 
-  it("never creates process.stdout: Node would make a piped fd 1 non-blocking, and the stream's writes would meet EAGAIN", () => {
+  it("never creates process.stdout or process.stderr (start-up time; and Node would make a piped fd 1 non-blocking under the stream's writes)", () => {
     const dir = mkdtempSync(join(tmpdir(), "vmstate-bin-"));
     try {
-      const probe = join(dir, "stdout-probe.cjs");
+      const probe = join(dir, "stdio-probe.cjs");
       writeFileSync(
         probe,
-        `const d = Object.getOwnPropertyDescriptor(process, "stdout");
-Object.defineProperty(process, "stdout", { configurable: true, enumerable: d.enumerable, get() { require("node:fs").writeSync(2, "PROCESS.STDOUT CREATED\\n"); return d.get.call(this); } });`,
+        `for (const n of ["stdout", "stderr"]) {
+  const d = Object.getOwnPropertyDescriptor(process, n);
+  Object.defineProperty(process, n, { configurable: true, enumerable: d.enumerable, get() { require("node:fs").writeSync(2, "PROCESS." + n + " CREATED\\n"); return d.get.call(this); } });
+}`,
       );
       const input = readSample(sample);
       const r = spawnSync(process.execPath, ["--require", probe, bin("rewrite"), "--hide", "ID_AA64DFR1_EL1"], { input, maxBuffer: 64 << 20 });
-      expect(r.stderr.toString()).not.toContain("PROCESS.STDOUT CREATED");
+      expect(r.stderr.toString()).not.toContain("CREATED");
+      expect(r.stderr.toString()).toContain("hide 0x603000000013c029 ID_AA64DFR1_EL1");
       expect(r.status).toBe(0);
       expect(r.stdout.length).toBe(input.length - 4 * 16);
     } finally {

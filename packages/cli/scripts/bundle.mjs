@@ -42,6 +42,10 @@ await build({
     // the stream would meet EAGAIN whenever the reader lags. The CLIs always give .wrap(),
     // so yargs never needs the width from there.
     replaceOnce("yargs/lib/platform-shims/esm.mjs", "typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null", "null"),
+    // A new yargs guesses its program's version: it lists every directory from the working
+    // directory up for a package.json, and where none is found its failed check loads
+    // node:assert (which creates process.stderr). The CLIs set .version(VERSION) themselves.
+    replaceOnce("yargs/build/lib/yargs-factory.js", "        yargs.version();\n", ""),
   ],
 });
 

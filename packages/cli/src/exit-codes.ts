@@ -21,14 +21,16 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** Lines of at most 78 columns: yargs wraps help at 80 when standard output is not a terminal. */
 export const EXIT_CODES_HELP = [
   "Exit codes:",
   "  0   success",
-  "  1   the input is not a valid or complete migration stream, or uses a feature or",
-  "      size vmstate does not handle (the message says which)",
+  "  1   the input is not a valid or complete migration stream, or uses a",
+  "      feature or size vmstate does not handle (the message says which)",
   "  2   usage error",
   "  3   a file could not be read or written",
-  "  4   refused: --strict check failed, or nothing in the stream to apply the change to",
+  "  4   refused: --strict check failed, or nothing in the stream to apply the",
+  "      change to",
   "  5   differences found (vmstate-inspect diff --exit-code)",
   "  70  internal error (a bug: please report it)",
 ].join("\n");

@@ -1,5 +1,5 @@
 import * as nodeFs from "node:fs";
-import { isatty } from "node:tty";
+import { createRequire } from "node:module";
 import { FdReader, FdSink, fdIoFrom, writeFully, type ByteInput, type ByteSink, type SyncFs } from "@vmstate/wire";
 import type { RamFs } from "@vmstate/inspect";
 
@@ -54,8 +54,20 @@ export function nodeIo(name: string): CliIo {
     stderr,
     print: (text) => void textStdout(name, stderr).write(text),
     fs: nodeFs as unknown as CliFs,
-    stderrIsTTY: isatty(2),
+    get stderrIsTTY() {
+      return isTerminal(2);
+    },
   };
+}
+
+const lazyRequire = createRequire(import.meta.url);
+
+/**
+ * Whether `fd` is a terminal. node:tty is loaded only when asked (progress bars, help width):
+ * it brings node:net and the stream modules with it, ~10 ms of every start otherwise.
+ */
+export function isTerminal(fd: number): boolean {
+  return (lazyRequire("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 
 let stdoutReady = false;

@@ -13,7 +13,7 @@ export class Progress {
     private readonly total: number | undefined,
     private readonly label: string,
   ) {
-    this.active = io.stderrIsTTY && total !== undefined && total > 0;
+    this.active = total !== undefined && total > 0 && io.stderrIsTTY;
   }
 
   update(offset: number): void {

@@ -1,8 +1,7 @@
-import { isatty } from "node:tty";
 import yargs, { type Argv } from "yargs";
 import { VmstateError } from "@vmstate/wire";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.js";
-import type { CliIo } from "./io.js";
+import { isTerminal, type CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 
 /** What a command handler hands back to the runner: the work to await. */
@@ -30,7 +29,7 @@ export async function runCli(
       .scriptName(name)
       .exitProcess(false)
       .strict()
-      .wrap(helpWidth())
+      .wrap(helpWidth(argv))
       .epilogue(EXIT_CODES_HELP)
       .help()
       .alias("h", "help")
@@ -63,11 +62,14 @@ export async function runCli(
 
 /**
  * Columns for help text: the terminal's, at most 100; 80 when standard output is not a
- * terminal. isatty first: process.stdout is created only for a terminal, never for a pipe
- * (see textStdout in io.ts for why that matters).
+ * terminal. Only help is wrapped (errors are one line), so the terminal is asked only when
+ * help is: that loads node:tty (~10 ms) and creates process.stdout, which must never happen
+ * in a pipeline (see textStdout in io.ts).
  */
-function helpWidth(): number {
-  return Math.min(100, (isatty(1) ? process.stdout.columns : undefined) ?? 80);
+function helpWidth(argv: readonly string[]): number {
+  const help = argv.includes("--help") || argv.includes("-h");
+  // A terminal that reports no size (0 columns, e.g. under script(1)) gets 80 too.
+  return Math.min(100, (help && isTerminal(1) ? process.stdout.columns : undefined) || 80);
 }
 
 /** The documented exit code for anything a command throws. */
