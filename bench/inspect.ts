@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { median, timed } from "./timing.js";
 
 const root = resolve(import.meta.dirname, "..");
 const inspectBin = join(root, "packages/cli/bin/vmstate-inspect.cjs");
@@ -41,18 +42,6 @@ function findScript(): string | undefined {
   return patched.length ? join(dir, patched[patched.length - 1]!) : undefined;
 }
 
-/** Runs a command, returns its wall time in seconds; throws with its stderr on failure. */
-function timed(cmd: string, args: string[], cwd = root): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${String(r.stderr).slice(-2000)}`);
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** True when every file python wrote (relative paths) equals ours (flat, safe names). */
 function sameExtraction(pyDir: string, ourDir: string): boolean {
@@ -91,10 +80,10 @@ export async function runInspectBench(stream: string): Promise<InspectBenchResul
       const ours = join(work, `ours-${i}`);
       const py = join(work, `py-${i}`);
       mkdirSync(py);
-      times.summary.push(timed(inspectBin, ["summary", stream]));
-      if (script) times.state.push(timed("python3", [script, "-f", stream, "-d", "state"]));
-      times.extract.push(timed(inspectBin, ["extract-ram", stream, ours]));
-      if (script) times.x.push(timed("python3", [script, "-f", stream, "-x"], py));
+      times.summary.push(timed(inspectBin, ["summary", stream], { cwd: root }));
+      if (script) times.state.push(timed("python3", [script, "-f", stream, "-d", "state"], { cwd: root }));
+      times.extract.push(timed(inspectBin, ["extract-ram", stream, ours], { cwd: root }));
+      if (script) times.x.push(timed("python3", [script, "-f", stream, "-x"], { cwd: py }));
       if (script && i === 0 && !sameExtraction(py, ours)) console.log("inspect bench: WARNING: extract-ram and analyze-migration.py -x wrote different files");
       rmSync(ours, { recursive: true, force: true });
       rmSync(py, { recursive: true, force: true });

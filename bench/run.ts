@@ -11,13 +11,13 @@
  * analyze-migration.py when it is available.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FdReader } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
-import { openSync, closeSync } from "node:fs";
 import { runInspectBench } from "./inspect.js";
+import { median, timed } from "./timing.js";
 
 const root = resolve(import.meta.dirname, "..");
 const rewriteBin = join(root, "packages/cli/bin/vmstate-rewrite.cjs");
@@ -32,16 +32,8 @@ const HIDE = "0x6030000000160003";
 
 const streams = ["large.mig", "large-x4.mig", "large-x16.mig"].map((f) => join(root, "bench/out", f));
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 function timeShell(cmd: string, env: NodeJS.ProcessEnv = process.env): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync("bash", ["-c", cmd], { env, stdio: ["ignore", "ignore", "pipe"] });
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e9;
+  return timed("bash", ["-c", cmd], { env });
 }
 
 /** The rewrite must really change the stream: a stream made before the register was put in would time a plain copy. */

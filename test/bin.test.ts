@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { EXIT_CODES_HELP } from "../packages/cli/src/exit-codes.js";
 
 const binDir = resolve(import.meta.dirname, "../packages/cli/bin");
 const bin = (name: string) => resolve(binDir, `vmstate-${name}.cjs`);
+const { binNodeFlags } = createRequire(import.meta.url)(resolve(binDir, "../scripts/bin-node-flags.cjs")) as { binNodeFlags: (bin: string) => string[] };
 const cliVersion = JSON.parse(readFileSync(resolve(binDir, "../package.json"), "utf8")).version as string;
 
 function run(name: string, args: string[], input?: Uint8Array) {
@@ -41,7 +43,7 @@ describe.each(["rewrite", "inspect"])("vmstate-%s", (name) => {
   it("starts from its V8 code cache (made under the bin's own Node flags)", () => {
     // V8 rejects a cache made under other flags or another Node.js; the run still works then,
     // only slower, so nothing but this test would notice.
-    const flags = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(readFileSync(bin(name), "utf8").split("\n", 1)[0]!)![1]!.trim().split(/\s+/).filter(Boolean);
+    const flags = binNodeFlags(bin(name));
     const probe = `const b = require(${JSON.stringify(resolve(binDir, "run-bundle.cjs"))}); const data = b.readCache(${JSON.stringify(name)}); process.stdout.write(String(data !== undefined && !b.compileBundle(${JSON.stringify(name)}, data).cachedDataRejected));`;
     const r = spawnSync(process.execPath, [...flags, "-e", probe]);
     expect(r.stderr.toString()).toBe("");

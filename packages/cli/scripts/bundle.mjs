@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { binNodeFlags } from "./bin-node-flags.cjs";
 
 const pkgDir = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const pkg = JSON.parse(readFileSync(`${pkgDir}/package.json`, "utf8"));
@@ -57,7 +58,7 @@ const workloads = {
   inspect: ["summary", sample],
 };
 for (const [name, args] of Object.entries(workloads)) {
-  const flags = shebangFlags(`${pkgDir}/bin/vmstate-${name}.cjs`);
+  const flags = binNodeFlags(`${pkgDir}/bin/vmstate-${name}.cjs`);
   const r = spawnSync(process.execPath, [...flags, `${pkgDir}/scripts/code-cache.cjs`, name, ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`making the code cache of ${name} failed (exit ${r.status}):\n${r.stderr}`);
 }
@@ -127,12 +128,4 @@ function standIn(moduleName, standInFile) {
       );
     },
   };
-}
-
-/** The Node flags on a bin's `#!/usr/bin/env -S node …` line. */
-function shebangFlags(bin) {
-  const first = readFileSync(bin, "utf8").split("\n", 1)[0];
-  const m = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(first);
-  if (!m) throw new Error(`${bin}: unexpected first line ${first}`);
-  return m[1].trim().split(/\s+/).filter(Boolean);
 }

@@ -1,6 +1,6 @@
-import { ByteWriter, MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, decodeLatin1, MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
 import { CONFIG_SUB, CONFIGURATION_NAME, QEMU_VM } from "./constants.js";
-import { decodeLatin1, readCountedString, writeCountedString } from "./counted-string.js";
+import { readCountedString, writeCountedString } from "./counted-string.js";
 import type { ConfigSubsection, ConfigurationRecord } from "./records.js";
 
 /** QEMU's machine names are short; a longer length word means a damaged stream. */

@@ -1,8 +1,5 @@
 import { ByteWriter, MalformedError, decodeLatin1, type ByteSource } from "@vmstate/wire";
 
-/** Kept here for configuration.ts, which imports it with the counted-string readers. */
-export { decodeLatin1 };
-
 /**
  * Counted strings: u8 length then bytes, no NUL (migration/qemu-file.c:
  * qemu_put_counted_string). Names are ASCII in practice; latin1 keeps every byte so the

@@ -1,4 +1,4 @@
-import { ByteWriter, MalformedError, readBe32, UnsupportedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, decodeLatin1, MalformedError, readBe32, UnsupportedError, type ByteSource } from "@vmstate/wire";
 import { RAM_FLAG_MASK, RAM_SAVE_FLAG as F, ENCODING_FLAG_XBZRLE, compressBound } from "./constants.js";
 import { writeCountedString } from "./counted-string.js";
 import type { RamRecord, RamRecordType } from "./records.js";
@@ -170,8 +170,7 @@ function resolveBlock(c: Uint8Array, p: number, state: RamState, continued: bool
   } else {
     const len = c[p + 8]!;
     if (len === 0) throw new MalformedError("MALFORMED", "empty RAM block name", { offset: at + 8, path });
-    name = "";
-    for (let i = 0; i < len; i++) name += String.fromCharCode(c[p + 9 + i]!);
+    name = decodeLatin1(c.subarray(p + 9, p + 9 + len));
     if (state.blocks.size > 0 && !state.blocks.has(name)) {
       throw new MalformedError("MALFORMED", `RAM block '${name}' was not announced in the block list`, { offset: at + 8, path });
     }

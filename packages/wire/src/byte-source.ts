@@ -1,6 +1,7 @@
 import { LimitError, TruncatedError } from "./errors.js";
 import type { RecyclingInput } from "./fd-reader.js";
 import { ConsumedChunks } from "./consumed-chunks.js";
+import { readBe32 } from "./byte-writer.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -181,9 +182,7 @@ export class ByteSource {
 
   /** Big-endian 32-bit at distance k from the read position (needs k+4 contiguous bytes). */
   peekBe32(k = 0): number {
-    const c = this.current(k + 4);
-    const p = this.pos + k;
-    return ((c[p]! << 24) >>> 0) + ((c[p + 1]! << 16) | (c[p + 2]! << 8) | c[p + 3]!);
+    return readBe32(this.current(k + 4), this.pos + k);
   }
 
   u8(): number {
@@ -201,9 +200,7 @@ export class ByteSource {
   }
 
   be32(): number {
-    const c = this.current(4);
-    const p = this.pos;
-    const v = ((c[p]! << 24) >>> 0) + ((c[p + 1]! << 16) | (c[p + 2]! << 8) | c[p + 3]!);
+    const v = readBe32(this.current(4), this.pos);
     this.advance(4);
     return v;
   }

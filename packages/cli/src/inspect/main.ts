@@ -14,6 +14,9 @@ import { verifyCommand } from "./verify.js";
 const DESCRIPTION =
   "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
 
+/** The `<file>` most commands read. */
+const streamFile = (c: Argv): Argv => c.positional("file", { type: "string", describe: "stream file, or - for stdin" });
+
 /** `vmstate-inspect`: returns the exit code (the bin shim sets it). */
 export function main(argv: string[], io: CliIo): Promise<ExitCode> {
   return runCli("vmstate-inspect", argv, io, (y, run) =>
@@ -23,22 +26,21 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
       .command(
         "summary <file>",
         "machine type, features, page size, RAM blocks with page counts, every section",
-        (c: Argv) => c.positional("file", { type: "string", describe: "stream file, or - for stdin" }),
+        (c: Argv) => streamFile(c),
         (args) => run(() => summaryCommand(String(args.file), Boolean(args.json), io)),
       )
       .command(
         "sections <file>",
         "every record with its offsets: header, configuration, sections, RAM chunks, footers, commands, EOF, vmdesc",
         (c: Argv) =>
-          c
-            .positional("file", { type: "string", describe: "stream file, or - for stdin" })
+          streamFile(c)
             .option("all", { type: "boolean", default: false, describe: "list every RAM record instead of one line per RAM chunk" }),
         (args) => run(() => sectionsCommand(String(args.file), { json: Boolean(args.json), all: Boolean(args.all) }, io)),
       )
       .command(
         "cpregs <file>",
         "each Arm vCPU's register list: id, name, value (exit 4 when there is no Arm cpu)",
-        (c: Argv) => c.positional("file", { type: "string", describe: "stream file, or - for stdin" }),
+        (c: Argv) => streamFile(c),
         (args) => run(() => cpregsCommand(String(args.file), Boolean(args.json), io)),
       )
       .command(
@@ -75,8 +77,7 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
         "dump <file>",
         "every device's fields decoded; --format analyze-migration prints what QEMU's analyze-migration.py -d state prints",
         (c: Argv) =>
-          c
-            .positional("file", { type: "string", describe: "stream file, or - for stdin" })
+          streamFile(c)
             .option("format", { choices: DUMP_FORMATS, describe: "text (default), json (ours; same as --json), or analyze-migration" }),
         (args) => run(() => dumpCommand(String(args.file), (args.format as DumpFormat | undefined) ?? (args.json ? "json" : "text"), io)),
       )
@@ -84,8 +85,7 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
         "extract-ram <file> <dir>",
         "write each RAM block to a sparse file in DIR (PAGE, ZERO, compressed and XBZRLE pages applied)",
         (c: Argv) =>
-          c
-            .positional("file", { type: "string", describe: "stream file, or - for stdin" })
+          streamFile(c)
             .positional("dir", { type: "string", describe: "output directory (created if missing)" })
             .option("block", { type: "string", describe: "extract only this RAM block (its name as in the stream)" }),
         (args) => run(() => extractRamCommand(String(args.file), String(args.dir), { json: Boolean(args.json), ...(args.block === undefined ? {} : { block: String(args.block) }) }, io)),
@@ -93,7 +93,7 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
       .command(
         "verify <file>",
         "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any",
-        (c: Argv) => c.positional("file", { type: "string", describe: "stream file, or - for stdin" }),
+        (c: Argv) => streamFile(c),
         (args) => run(() => verifyCommand(String(args.file), Boolean(args.json), io)),
       )
       .demandCommand(1, "name a command: summary")

@@ -1,0 +1,18 @@
+import { spawnSync } from "node:child_process";
+
+/** The middle value (the upper one of an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * Runs a command with its output discarded; returns its wall time in seconds, or throws with
+ * the end of its stderr when it fails.
+ */
+export function timed(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { ...options, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${String(r.stderr).slice(-2000)}`);
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
