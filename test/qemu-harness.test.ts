@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireQemu, type QemuBinary } from "../tools/qemu/binaries.js";
+import { qemuMajorMinor, requireQemu, type QemuBinary } from "../tools/qemu/binaries.js";
 import { captureStream } from "../tools/qemu/capture.js";
 import { loadStream, resumeAndCheck } from "../tools/qemu/load.js";
 
@@ -56,5 +56,27 @@ describe("QEMU harness", () => {
     const r = await loadStream({ binary, args: ARGS, file: cut });
     expect(r.ok).toBe(false);
     expect(r.stderr.trim()).not.toBe("");
+  });
+});
+
+describe("QEMU harness: 11.x in the trixie chroot", () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "vmstate-harness-trixie-"));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs QEMU 11 through the chroot, which sees our temp dir: it saves a stream and loads it back", async () => {
+    const binary = requireQemu("trixie-aarch64");
+    expect(qemuMajorMinor(binary)).toMatch(/^1[1-9]\./);
+    const stream = join(dir, "tiny-11.mig");
+    const cap = await captureStream({ binary, args: ARGS, runMs: 100, file: stream });
+    expect(cap.argv[0]).toBe("/usr/bin/qemu-system-aarch64");
+    expect([...readFileSync(stream).subarray(0, 8)]).toEqual([0x51, 0x45, 0x56, 0x4d, 0x00, 0x00, 0x00, 0x03]);
+    const r = await loadStream({ binary, args: ARGS, file: stream });
+    expect(r.reason ?? "", r.stderr).toBe("");
   });
 });

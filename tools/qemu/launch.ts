@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type QemuBinary, whichSync } from "./binaries.js";
+import { type QemuBinary, qemuCommand, whichSync } from "./binaries.js";
 import { QmpClient, withTimeout } from "./qmp.js";
 
 /** How to start QEMU. */
@@ -40,7 +40,7 @@ export interface QemuProcess {
   qmp: QmpClient;
   /** Temp dir holding the QMP socket; callers may put files there too. */
   dir: string;
-  /** The full argv QEMU was started with (binary first, without the setpriv wrapper). */
+  /** The full argv QEMU was started with (binary first, without the setpriv or chroot wrapper). */
   argv: string[];
   /** Everything QEMU wrote to stderr so far. */
   stderr(): string;
@@ -85,16 +85,11 @@ export async function launchQemu(opts: LaunchOptions): Promise<QemuProcess> {
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "vmstate-qemu-"));
   const sock = join(dir, "qmp.sock");
-  const argv = [
-    opts.binary.path,
-    ...opts.binary.baseArgs,
-    ...HEADLESS_ARGS,
-    "-qmp",
-    `unix:${sock},server=on,wait=off`,
-    ...opts.args,
-  ];
+  const command = qemuCommand(opts.binary, [...HEADLESS_ARGS, "-qmp", `unix:${sock},server=on,wait=off`, ...opts.args]);
+  // What QEMU itself was given: without the chroot wrapper, which is ours, not QEMU's.
+  const argv = command.slice(opts.binary.wrapper.length);
   const wrapper = setpriv();
-  const [cmd, ...cmdArgs] = wrapper ? [wrapper, "--pdeathsig", "KILL", "--", ...argv] : argv;
+  const [cmd, ...cmdArgs] = wrapper ? [wrapper, "--pdeathsig", "KILL", "--", ...command] : command;
   const child: ChildProcess = spawn(cmd!, cmdArgs, {
     cwd: dir,
     env: { ...process.env, ...opts.binary.env },
