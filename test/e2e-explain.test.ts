@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectMain, rewriteMain } from "@vmstate/cli";
-import type { Explanation } from "@vmstate/inspect";
+import type { Explanation } from "@vmstate/destination";
 import { resumeAndCheck } from "../tools/qemu/load.js";
 import { runMain } from "./support/cli.js";
 import { loadLike, sampleEntry } from "./support/manifest.js";

@@ -1,6 +1,7 @@
 /**
- * `@vmstate/inspect`: forensic views of a migration stream (what is in it, what differs,
- * why a destination would refuse it), as data; the CLI only formats them.
+ * `@vmstate/inspect`: forensic views of a migration stream (what is in it, what differs),
+ * as data; the CLI only formats them. Whether a destination would load it is
+ * `@vmstate/destination`'s question.
  */
 export { readStreamState, sectionKey, armCpus } from "./stream-state.js";
 export type { StreamState, DeviceState, SectionEntry, RamBlockState } from "./stream-state.js";
@@ -12,20 +13,12 @@ export { compareRegisterSets } from "./cpreg-compare.js";
 export type { RegisterSet, RegisterSetComparison, NamedRegister, NamedChange } from "./cpreg-compare.js";
 export { pairFields } from "./field-pairs.js";
 export type { FieldPairing, LeafPair, ShapeMismatch } from "./field-pairs.js";
-export { leafDifferences, formatElement } from "./field-diff.js";
+export { leafDifferences, formatElement, integerValue } from "./field-diff.js";
 export type { FieldDifference } from "./field-diff.js";
 export { diffStreams, diffDevice } from "./diff.js";
 export type { StreamDiff, DeviceDiff, CpregDiff } from "./diff.js";
 export { headerDifferences, ramBlockDifferences } from "./header-diff.js";
 export type { HeaderDifference, RamBlockDifference } from "./header-diff.js";
-export { explainLoad } from "./explain.js";
-export type { Destination, Explanation, ExplainOptions } from "./explain.js";
-export { parseQemuRelease, WORDING_RELEASES, type QemuRelease, type QemuWording } from "./qemu-wording.js";
-export { proposeFix, fixedName, FIXABLE_KINDS } from "./rewrite-fix.js";
-export type { RewriteFix } from "./rewrite-fix.js";
-export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSeverity } from "./load-problems.js";
-export { checkCpregs, isConstantOnTcg } from "./cpreg-checks.js";
-export type { CpuCheck } from "./cpreg-checks.js";
 export { AnalyzeMigrationCollector, type AnalyzeOmission } from "./analyze-migration.js";
 export { analyzeVmsd, formatLeaf, formatInt, hexBytes } from "./analyze-values.js";
 export { pythonJson, pythonQuote, gatherField, type PyValue, type PyDict } from "./python-json.js";

@@ -1,5 +1,5 @@
 import { parseRegisterListText, RegisterArgumentError } from "@vmstate/arm";
-import type { Destination } from "@vmstate/inspect";
+import type { Destination } from "@vmstate/destination";
 import { QEMU_VM_FILE_MAGIC } from "@vmstate/stream";
 import { readBe32, type ByteInput } from "@vmstate/wire";
 import { openInput, type CliIo } from "../io.js";

@@ -1,5 +1,5 @@
 import { registerName } from "@vmstate/arm";
-import { explainLoad, FIXABLE_KINDS, parseQemuRelease, WORDING_RELEASES, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/inspect";
+import { explainLoad, FIXABLE_KINDS, parseQemuRelease, WORDING_RELEASES, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/destination";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";

@@ -10,15 +10,14 @@
  * report; every later one is listed too, because a fix must solve them all. QEMU's lines are
  * worded as the destination's release words them (`qemu-wording.ts`).
  */
+import { noArmCpuError, armCpus, sectionKey, type StreamState } from "@vmstate/inspect";
 import { CPREG_FIELDS } from "@vmstate/vmsd";
 import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
 import { registerName } from "@vmstate/arm";
-import { noArmCpuError } from "./cpregs.js";
 import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";
 import { LoadProblemList, wordProblem, type LoadProblem } from "./load-problems.js";
 import { chooseWording, type QemuRelease, type QemuWording } from "./qemu-wording.js";
 import { proposeFix, type RewriteFix } from "./rewrite-fix.js";
-import { armCpus, sectionKey, type StreamState } from "./stream-state.js";
 
 /** What the destination is known by. */
 export type Destination =

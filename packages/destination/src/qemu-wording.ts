@@ -16,7 +16,7 @@
  * In every release the lines of the value checks (`vmstate-types.c`), of the configuration
  * checks and of `ram.c` are `error_report`s of their own, printed first.
  */
-import type { StreamState } from "./stream-state.js";
+import type { StreamState } from "@vmstate/inspect";
 
 /** A wording, named by the release it belongs to: "10.1" and earlier, "10.2" and later. */
 export type QemuWording = "10.1" | "10.2";

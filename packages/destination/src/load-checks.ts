@@ -8,11 +8,9 @@
  * destination's current value), subsections. The Arm register checks (field 13 and
  * post_load) are in `cpreg-checks.ts`.
  */
-import { integerValue } from "./field-diff.js";
-import { pairFields } from "./field-pairs.js";
+import { integerValue, pairFields, sectionKey, type DeviceState, type StreamState } from "@vmstate/inspect";
 import type { ProblemKind, LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES, type LoadField, type LoadSite, type QemuFailure } from "./qemu-wording.js";
-import { sectionKey, type DeviceState, type StreamState } from "./stream-state.js";
 import type { FieldTree } from "@vmstate/vmsd";
 import { QEMU_VM } from "@vmstate/stream";
 
