@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { inspectMain, rewriteMain } from "@vmstate/cli";
+import { inspectMain, rewriteMain, VERDICT_EXIT } from "@vmstate/cli";
 import type { Explanation } from "@vmstate/destination";
 import { resumeAndCheck } from "../tools/qemu/load.js";
 import { runMain } from "./support/cli.js";
@@ -27,8 +27,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function explain(src: string, dest: string): Promise<Explanation> {
   const run = await runMain(inspectMain, ["explain", "--json", src, "--dest", dest]);
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.printed) as Explanation;
+  const e = JSON.parse(run.printed) as Explanation;
+  expect(run.code, run.stderr).toBe(VERDICT_EXIT[e.verdict]);
+  return e;
 }
 
 /** QEMU's stderr lines without the `qemu-system-aarch64: ` prefix. */
@@ -52,7 +53,7 @@ const intoNewer = [
 describe.each([...fixable, ...unfixable, ...intoNewer])("explain, then QEMU: $name", ({ src, dest }) => {
   it("predicts exactly the lines QEMU prints", async () => {
     const e = await explain(join(SAMPLES_DIR, src), join(SAMPLES_DIR, dest));
-    expect(e.loadable).toBe(false);
+    expect(e.verdict).toBe("refuses");
     const r = await loadLike(sampleEntry(dest), join(SAMPLES_DIR, src));
     expect(r.ok).toBe(false);
     expect(qemuLines(r.stderr)).toEqual(e.predicted_error!.split("\n"));
@@ -67,7 +68,7 @@ describe.each(fixable)("explain's rewrite, then QEMU: $name", ({ src, dest }) =>
     const rewrite = await runMain(rewriteMain, ["-i", join(SAMPLES_DIR, src), "-o", fixed, ...e.fix!.argv]);
     expect(rewrite.code, rewrite.stderr).toBe(0);
     const again = await explain(fixed, join(SAMPLES_DIR, dest));
-    expect(again.loadable).toBe(true);
+    expect(again.verdict).toBe("loads");
     expect(again.fix).toBeNull();
     const r = await loadLike(sampleEntry(dest), fixed, "aarch64", true);
     try {

@@ -6,7 +6,7 @@
  * for the fix, applies the fix with `vmstate-rewrite`, and when QEMU 7.2 is installed loads
  * the result in it.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -19,15 +19,20 @@ const DEST = join(root, "samples/aarch64-virt-7.2-a57.mig");
 const ARGS = ["-M", "virt-7.2", "-cpu", "cortex-a57", "-m", "32", "-nodefaults"];
 const bin = (name: string) => join(root, "packages/cli/bin", `${name}.cjs`);
 
-function run(name: string, args: string[], stdio: "inherit" | "pipe" = "inherit"): string {
-  console.log(`\n$ ${name} ${args.map((a) => (a.includes(" ") ? `'${a}'` : a)).join(" ")}`);
-  return execFileSync(process.execPath, [bin(name), ...args], { stdio: ["ignore", stdio, "inherit"], encoding: "utf8" }) ?? "";
+/** Runs one of our commands; `expected` lists the exit statuses that are not a failure. */
+function run(name: string, args: string[], { show = true, expected = [0] } = {}): string {
+  if (show) console.log(`\n$ ${name} ${args.map((a) => (a.includes(" ") ? `'${a}'` : a)).join(" ")}`);
+  const r = spawnSync(process.execPath, [bin(name), ...args], { stdio: ["ignore", show ? "inherit" : "pipe", "inherit"], encoding: "utf8" });
+  if (r.status === null || !expected.includes(r.status)) throw new Error(`${name} exited with ${r.status ?? r.signal}`);
+  if (show) console.log(`(exit status ${r.status})`);
+  return r.stdout ?? "";
 }
 
-run("vmstate-inspect", ["explain", SOURCE, "--dest", DEST]);
-const explained = JSON.parse(
-  execFileSync(process.execPath, [bin("vmstate-inspect"), "explain", SOURCE, "--dest", DEST, "--json"], { encoding: "utf8" }),
-) as { fix: { argv: string[] } | null };
+// explain exits 6 when the destination would refuse the stream.
+run("vmstate-inspect", ["explain", SOURCE, "--dest", DEST], { expected: [6] });
+const explained = JSON.parse(run("vmstate-inspect", ["explain", SOURCE, "--dest", DEST, "--json"], { show: false, expected: [6] })) as {
+  fix: { argv: string[] } | null;
+};
 if (!explained.fix) throw new Error("explain proposed no fix");
 
 const fixed = join(mkdtempSync(join(tmpdir(), "vmstate-demo-")), "fixed.mig");

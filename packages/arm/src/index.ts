@@ -27,5 +27,6 @@ export {
 } from "./parse.js";
 export { checkCpregRequest, findCpreg, planCpregEdit, validateCpregList } from "./cpreg-edit.js";
 export type { CpregAbsent, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregWarning } from "./cpreg-edit.js";
+export { qemuCpregKey } from "./qemu-cpreg-key.js";
 export { ArmError, CpregListError, RegisterArgumentError } from "./errors.js";
 export type { ArmErrorCode } from "./errors.js";

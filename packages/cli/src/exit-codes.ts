@@ -15,11 +15,18 @@ export const EXIT = {
   REFUSED: 4,
   /** `vmstate-inspect diff --exit-code`: the streams differ (like `git diff --exit-code`). */
   DIFFERENT: 5,
+  /** `vmstate-inspect explain`: the destination would refuse the stream. */
+  WOULD_REFUSE: 6,
+  /** `vmstate-inspect explain`: whether the destination loads the stream cannot be told (the report says why). */
+  CANNOT_TELL: 7,
   /** A bug in vmstate: please report it with the input. */
   INTERNAL: 70,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit status of each `explain` verdict, so a script can branch on it. */
+export const VERDICT_EXIT = { loads: EXIT.OK, refuses: EXIT.WOULD_REFUSE, "cannot-tell": EXIT.CANNOT_TELL } as const;
 
 /** Lines of at most 78 columns: yargs wraps help at 80 when standard output is not a terminal. */
 export const EXIT_CODES_HELP = [
@@ -32,5 +39,7 @@ export const EXIT_CODES_HELP = [
   "  4   refused: --strict check failed, or nothing in the stream to apply the",
   "      change to",
   "  5   differences found (vmstate-inspect diff --exit-code)",
+  "  6   the destination would refuse the stream (vmstate-inspect explain)",
+  "  7   whether it would load cannot be told (vmstate-inspect explain)",
   "  70  internal error (a bug: please report it)",
 ].join("\n");

@@ -5,18 +5,22 @@
  * The destination is described either by a stream it saved itself (the most complete
  * picture: configuration, sections, versions, RAM blocks, field values and its own cpreg
  * lists with values) or by a list of the register ids it supports (then only the Arm
- * register list can be checked, and no values). Checks run in the loader's order
- * (`load-checks.ts`, `cpreg-checks.ts`), so the first fatal problem is the one QEMU would
- * report; every later one is listed too, because a fix must solve them all. QEMU's lines are
- * worded as the destination's release words them (`qemu-wording.ts`).
+ * register list can be checked, and no values). Its QEMU release (`release.ts`) decides how
+ * it checks and words things. Checks run in the loader's order (`load-checks.ts`,
+ * `cpreg-checks.ts`), so the first fatal problem is the one QEMU would report; every later
+ * one is listed too, because a fix must solve them all.
+ *
+ * The verdict has three values, and "loads" only when no check is left undecided:
+ * a "possible" problem, or a release whose behaviour our model does not know, gives
+ * "cannot-tell" with the reasons.
  */
-import { noArmCpuError, armCpus, sectionKey, type StreamState } from "@vmstate/inspect";
 import { CPREG_FIELDS } from "@vmstate/vmsd";
-import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
 import { registerName } from "@vmstate/arm";
+import { armCpus, noArmCpuError, sectionKey, type StreamState } from "@vmstate/inspect";
+import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
 import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";
 import { LoadProblemList, wordProblem, type LoadProblem } from "./load-problems.js";
-import { chooseWording, type QemuRelease, type QemuWording } from "./qemu-wording.js";
+import { releaseModel, type QemuRelease, type QemuWording, type ReleaseModel } from "./release.js";
 import { proposeFix, type RewriteFix } from "./rewrite-fix.js";
 
 /** What the destination is known by. */
@@ -24,15 +28,17 @@ export type Destination =
   | { kind: "stream"; state: StreamState }
   | { kind: "register-list"; name: string; ids: bigint[] };
 
+/** Would it load: yes, no (QEMU refuses, with the predicted lines), or not decidable from what we know. */
+export type Verdict = "loads" | "refuses" | "cannot-tell";
+
 /** The prediction. */
 export interface Explanation {
   source: string;
   destination: string;
   destination_kind: Destination["kind"];
-  /** False when a fatal problem is predicted. */
-  loadable: boolean;
-  /** False when a "possible" problem leaves the outcome open. */
-  certain: boolean;
+  verdict: Verdict;
+  /** What was learnt of the destination's QEMU release, e.g. "QEMU 7.2 (given with --dest-qemu)". */
+  destination_release: string;
   /** QEMU's stderr lines for the first fatal problem, joined by newlines; null if none. */
   predicted_error: string | null;
   /** Whose wording `predicted_error` and the problems' `qemu` lines use: "10.1" (QEMU 10.1 and earlier) or "10.2" (10.2 and later). */
@@ -60,10 +66,10 @@ export interface ExplainOptions {
  */
 export function explainLoad(src: StreamState, dest: Destination, options: ExplainOptions = {}): Explanation {
   const out = new LoadProblemList();
+  const release = releaseModel(options.destQemu, dest.kind === "stream" ? dest.state : undefined);
   const notes: string[] = [];
-  const { wording, note } = chooseWording(options.destQemu, dest.kind === "stream" ? dest.state : undefined);
   const checks: CpuCheck[] =
-    dest.kind === "stream" ? checkAgainstStream(src, dest.state, out, notes) : checkAgainstList(src, dest.ids, out, notes);
+    dest.kind === "stream" ? checkAgainstStream(src, dest.state, release, out, notes) : checkAgainstList(src, dest.ids, release, out, notes);
   if (src.failure !== undefined) {
     const detail = src.failure instanceof Error ? src.failure.message : String(src.failure);
     out.add({
@@ -73,25 +79,26 @@ export function explainLoad(src: StreamState, dest: Destination, options: Explai
       failure: null,
     });
   }
-  if (note !== undefined) notes.push(note);
-  const problems = out.problems.map((p) => wordProblem(p, wording));
+  notes.push(...release.notes);
+  const problems = out.problems.map((p) => wordProblem(p, release.wording));
   // QEMU stops at the first fatal problem: that is what it prints.
   const first = problems.find((p) => p.severity === "fatal");
+  const verdict: Verdict = first !== undefined ? "refuses" : problems.some((p) => p.severity === "possible") ? "cannot-tell" : "loads";
   return {
     source: src.name,
     destination: dest.kind === "stream" ? dest.state.name : dest.name,
     destination_kind: dest.kind,
-    loadable: first === undefined,
-    certain: !problems.some((p) => p.severity === "possible"),
+    verdict,
+    destination_release: release.known,
     predicted_error: first === undefined ? null : first.qemu.join("\n"),
-    qemu_wording: wording,
+    qemu_wording: release.wording,
     problems,
     notes,
-    fix: proposeFix(checks, problems, options.srcPath ?? src.name),
+    fix: verdict === "loads" ? null : proposeFix(checks, problems, options.srcPath ?? src.name),
   };
 }
 
-function checkAgainstStream(src: StreamState, dst: StreamState, out: LoadProblemList, notes: string[]): CpuCheck[] {
+function checkAgainstStream(src: StreamState, dst: StreamState, release: ReleaseModel, out: LoadProblemList, notes: string[]): CpuCheck[] {
   const checks: CpuCheck[] = [];
   checkConfiguration(src, dst, out);
   const devices = new Map(src.devices.map((d) => [d.offset, d]));
@@ -103,15 +110,10 @@ function checkAgainstStream(src: StreamState, dst: StreamState, out: LoadProblem
     // QEMU's order within a section: fields (field 13 among them), subsections, post_load.
     if (device.version === local.version) checkDeviceFields(device, local, bothCpregs ? CPREG_FIELD_NAMES : new Set(), out);
     const postLoad = new LoadProblemList();
-    const check = bothCpregs ? checkCpregs(device, local.cpregs!, out, postLoad) : undefined;
-    checkUnknownSubsections(device, dst, out);
+    const check = bothCpregs ? checkCpregs(device, local.cpregs!, release, out, postLoad) : undefined;
+    checkUnknownSubsections(device, dst, release, out);
     for (const p of postLoad.problems) out.add(p);
-    if (check !== undefined) {
-      checks.push(check);
-      if (check.comparison.onlyB.length > 0) {
-        notes.push(`${sectionKey(device)}: only the destination has ${armCpuNames(check.comparison.onlyB)}; it keeps its reset values there`);
-      }
-    }
+    if (check !== undefined) checks.push(check);
   }
   const srcKeys = new Set(src.sections.map(sectionKey));
   const extra = dst.sections.filter((s) => !srcKeys.has(sectionKey(s))).map(sectionKey);
@@ -120,25 +122,24 @@ function checkAgainstStream(src: StreamState, dst: StreamState, out: LoadProblem
   return checks;
 }
 
-function checkAgainstList(src: StreamState, ids: bigint[], out: LoadProblemList, notes: string[]): CpuCheck[] {
+function checkAgainstList(src: StreamState, ids: bigint[], release: ReleaseModel, out: LoadProblemList, notes: string[]): CpuCheck[] {
   const cpus = armCpus(src);
   if (cpus.length === 0) throw noArmCpuError(src);
   const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const checks = cpus.map((cpu) => checkCpregs(cpu, { indexes: sorted }, out));
+  const checks = cpus.map((cpu) => checkCpregs(cpu, { indexes: sorted }, release, out));
   notes.push(
     "only the Arm register lists were checked: a list of ids says nothing about the machine type, devices or section versions",
-    "register values were not checked: on TCG a read-only register (ID_DFR0_EL1 and the other ID registers, L2CTLR) whose value differs from the destination CPU's still fails the load; give a stream saved by the destination to check them",
-    `the destination list is taken to be complete (${ids.length} ids): field 13 accepts at most that many registers`,
+    `the destination list is taken to be complete (${ids.length} ids)`,
   );
   const inSource = new Set(cpus.flatMap((c) => c.cpregs!.indexes));
-  const extra = sorted.filter((id) => !inSource.has(id)).map((id) => ({ id }));
-  if (extra.length > 0) notes.push(`only the destination has ${armCpuNames(extra)}; it keeps its reset values there`);
+  const extra = sorted.filter((id) => !inSource.has(id));
+  if (extra.length > 0) notes.push(`only the destination has ${registerNames(extra)}; it writes 0 into them`);
   return checks;
 }
 
 /** `3 registers (PAR, RMR, MVBAR)`, at most 8 names. */
-function armCpuNames(regs: readonly { id: bigint }[]): string {
-  const names = regs.slice(0, 8).map((r) => registerName(r.id));
-  const more = regs.length > 8 ? `, … ${regs.length - 8} more` : "";
-  return `${regs.length} register${regs.length === 1 ? "" : "s"} (${names.join(", ")}${more})`;
+function registerNames(ids: readonly bigint[]): string {
+  const names = ids.slice(0, 8).map((id) => registerName(id));
+  const more = ids.length > 8 ? `, … ${ids.length - 8} more` : "";
+  return `${ids.length} register${ids.length === 1 ? "" : "s"} (${names.join(", ")}${more})`;
 }

@@ -5,10 +5,13 @@
  * or cannot be told; and which rewrite makes it load.
  */
 export { explainLoad } from "./explain.js";
-export type { Destination, Explanation, ExplainOptions } from "./explain.js";
-export { parseQemuRelease, WORDING_RELEASES, type QemuRelease, type QemuWording } from "./qemu-wording.js";
+export type { Destination, Explanation, ExplainOptions, Verdict } from "./explain.js";
+export { parseQemuRelease, WORDING_RELEASES, type QemuRelease, type QemuWording } from "./release.js";
 export { proposeFix, fixedName, FIXABLE_KINDS } from "./rewrite-fix.js";
 export type { RewriteFix } from "./rewrite-fix.js";
 export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSeverity } from "./load-problems.js";
-export { checkCpregs, isConstantOnTcg } from "./cpreg-checks.js";
+export { checkCpregs } from "./cpreg-checks.js";
+export { isConstantOnTcg } from "./constant-registers.js";
+export { hideRisk, type ChangeRisk } from "./risk.js";
+export { releaseModel, compareReleases, showRelease, type ReleaseModel } from "./release.js";
 export type { CpuCheck } from "./cpreg-checks.js";

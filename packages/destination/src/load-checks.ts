@@ -13,6 +13,8 @@ import type { ProblemKind, LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES, type LoadField, type LoadSite, type QemuFailure } from "./qemu-wording.js";
 import type { FieldTree } from "@vmstate/vmsd";
 import { QEMU_VM } from "@vmstate/stream";
+import { NULL_POINTER_ASSERTION, NULL_POINTER_SUBSECTIONS } from "./cpu-subsections.js";
+import { compareReleases, type ReleaseModel } from "./release.js";
 
 /** `configuration` vmsd checks (`savevm.c:qemu_loadvm_state_header`, `configuration_post_load`). */
 export function checkConfiguration(src: StreamState, dst: StreamState, out: LoadProblemList): void {
@@ -142,15 +144,17 @@ export function checkDeviceFields(s: DeviceState, d: DeviceState, skip: Readonly
     const incoming = integerValue(s.payload, p.a);
     const local = integerValue(d.payload, p.b);
     if (incoming === undefined || local === undefined) continue;
-    const field: LoadField = { vmsd: p.vmsd, field: p.field, leaf: p.a.name, type: p.a.type };
-    if (p.a.type === "int32 le" && (incoming < 0n || incoming > local)) {
+    // The destination's own description decides how it checks a value (its vmdesc type).
+    const type = p.b.type;
+    const field: LoadField = { vmsd: p.vmsd, field: p.field, leaf: p.a.name, type };
+    if (type === "int32 le" && (incoming < 0n || incoming > local)) {
       out.add({
         kind: "field-le", severity: "fatal", section: key,
         message: `${p.path} is ${incoming}; the destination accepts 0 to ${local}`,
         failure: QEMU_FAILURES.fieldLe(site(p.vmsd), field, incoming, local),
       });
-    } else if (EQUAL_INFOS.has(p.a.type) && incoming !== local) {
-      const hex = (v: bigint) => BigInt.asUintN(p.a.type.startsWith("int64") ? 64 : 32, v).toString(16);
+    } else if (EQUAL_INFOS.has(type) && incoming !== local) {
+      const hex = (v: bigint) => BigInt.asUintN(type.startsWith("int64") ? 64 : 32, v).toString(16);
       out.add({
         kind: "field-equal", severity: "fatal", section: key,
         message: `${p.path} must equal the destination's value: ${incoming} here, ${local} there (a configuration difference)`,
@@ -172,11 +176,13 @@ export function checkDeviceFields(s: DeviceState, d: DeviceState, skip: Readonly
 /**
  * Subsections the source sends that the destination never sent for any instance of this
  * device. A subsection goes out only when its `needed` test is true, so the destination
- * may know it and simply not have needed it; or it may not know it, and then
- * `vmstate_subsection_load` fails with -ENOENT (up to 10.1 without naming it, only
- * tracing it). Hence "possible", never "fatal".
+ * may know it and simply not have needed it, or not know it, and then
+ * `vmstate_subsection_load` fails with -ENOENT (up to 10.1 without naming it). For the Arm
+ * `cpu` of a release in our tables (`cpu-subsections.ts`) that is decided: unknown names
+ * fail, and a known one that loads through state the destination lacks aborts QEMU.
+ * Elsewhere it stays "possible".
  */
-export function checkUnknownSubsections(s: DeviceState, dst: StreamState, out: LoadProblemList): void {
+export function checkUnknownSubsections(s: DeviceState, dst: StreamState, release: ReleaseModel, out: LoadProblemList): void {
   if (s.fields === undefined) return;
   const known = new Set<string>();
   let walked = false;
@@ -186,14 +192,37 @@ export function checkUnknownSubsections(s: DeviceState, dst: StreamState, out: L
     for (const name of subsectionPaths(d.fields, d.idstr).keys()) known.add(name);
   }
   if (!walked) return;
+  const table = s.cpregs !== undefined ? release.cpuSubsections : undefined;
   for (const [name, path] of subsectionPaths(s.fields, s.desc?.vmsd_name ?? s.idstr)) {
     if (known.has(name)) continue;
-    out.add({
-      kind: "unknown-subsection", severity: "possible", section: sectionKey(s),
-      message: `subsection ${name} never appears in the destination's stream: if the destination's QEMU does not know it, the load fails (it may also just not have needed it)`,
-      failure: QEMU_FAILURES.unknownSubsection({ idstr: s.idstr, instanceId: s.instanceId, subsections: path.slice(0, -1) }, name, path.at(-1)!.parent),
-    });
+    const site = { idstr: s.idstr, instanceId: s.instanceId, subsections: path.slice(0, -1) };
+    const unknown = QEMU_FAILURES.unknownSubsection(site, name, path.at(-1)!.parent);
+    const fix = `(vmstate-rewrite --drop-subsection ${name} removes it)`;
+    if (table === undefined) {
+      out.add({
+        kind: "unknown-subsection", severity: "possible", section: sectionKey(s), subsection: name,
+        message: `subsection ${name} never appears in the destination's stream: if the destination's QEMU does not know it, the load fails (it may also just not have needed it) ${fix}`,
+        failure: unknown,
+      });
+    } else if (!table.has(name)) {
+      out.add({
+        kind: "unknown-subsection", severity: "fatal", section: sectionKey(s), subsection: name,
+        message: `subsection ${name} is unknown to ${release.known} ${fix}`,
+        failure: unknown,
+      });
+    } else if (nullPointerAbort(name, release)) {
+      out.add({
+        kind: "subsection-abort", severity: "fatal", section: sectionKey(s), subsection: name,
+        message: `subsection ${name} loads into state the destination's CPU does not have (its own stream lacks the subsection): ${release.known} aborts ${fix}`,
+        failure: QEMU_FAILURES.abort(NULL_POINTER_ASSERTION),
+      });
+    }
   }
+}
+
+function nullPointerAbort(name: string, release: ReleaseModel): boolean {
+  const rule = NULL_POINTER_SUBSECTIONS.get(name);
+  return rule !== undefined && release.release !== undefined && compareReleases(release.release, rule.before) < 0;
 }
 
 type SubsectionPath = NonNullable<LoadSite["subsections"]>;

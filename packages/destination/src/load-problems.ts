@@ -2,7 +2,8 @@
  * The vocabulary of load predictions: what a destination QEMU would object to, how sure we
  * are, and the exact lines it would print (worded per release in `qemu-wording.ts`).
  */
-import { qemuLines, type QemuFailure, type QemuWording } from "./qemu-wording.js";
+import { qemuLines, type QemuFailure } from "./qemu-wording.js";
+import type { QemuWording } from "./release.js";
 
 /** What kind of check failed; stable strings for scripts. */
 export type ProblemKind =
@@ -19,9 +20,14 @@ export type ProblemKind =
   | "field-le"
   | "unknown-subsection"
   | "subsection-version"
+  | "subsection-abort"
   | "cpreg-count"
   | "cpreg-unknown-ids"
+  | "cpreg-unreached"
   | "cpreg-id-values"
+  | "cpreg-missing"
+  | "cpreg-absent"
+  | "cpreg-values-unknown"
   | "source-damaged";
 
 /**
@@ -39,6 +45,8 @@ export interface LoadProblem {
   message: string;
   /** The section concerned, as `idstr (instance)`. */
   section?: string;
+  /** The subsection concerned (`cpu/wfxt-timer`). */
+  subsection?: string;
   /** Register ids concerned (`0x` + 16 hex digits), ascending. */
   ids?: string[];
   /** The lines QEMU prints on stderr (each prefixed there with the program name). */
@@ -47,13 +55,15 @@ export interface LoadProblem {
 
 /** A problem as the checks find it: QEMU's failure is worded once the destination's release is chosen. */
 export type FoundProblem = Omit<LoadProblem, "qemu"> & {
-  /** Null when QEMU prints nothing that can be predicted. */
+  /** How QEMU fails; null when it does not, or prints nothing that can be predicted. */
   failure: QemuFailure | null;
+  /** Lines QEMU prints without failing (a warning), when `failure` is null. */
+  printed?: readonly string[];
 };
 
 /** `p` with QEMU's lines in `wording`. */
-export function wordProblem({ failure, ...p }: FoundProblem, wording: QemuWording): LoadProblem {
-  return { ...p, qemu: failure === null ? [] : qemuLines(failure, wording) };
+export function wordProblem({ failure, printed, ...p }: FoundProblem, wording: QemuWording): LoadProblem {
+  return { ...p, qemu: failure === null ? [...(printed ?? [])] : qemuLines(failure, wording) };
 }
 
 /** Collects problems in the order QEMU's loader would meet them. */

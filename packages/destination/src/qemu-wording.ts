@@ -2,7 +2,7 @@
  * What a destination QEMU prints when it refuses a stream, in the wording of its release.
  * The checks describe each failure once (a {@link QemuFailure}); {@link qemuLines} words it.
  *
- * Two wordings exist:
+ * Two wordings exist (the release picks one: `release.ts`):
  * - "10.1": QEMU 10.1 and earlier (the same messages in the source from 4.2 on) report
  *   each step where it fails (`error_report`): one line per step, innermost first, then
  *   `load of migration failed: <strerror>`. Checked against the strings of the Debian 7.2
@@ -16,67 +16,7 @@
  * In every release the lines of the value checks (`vmstate-types.c`), of the configuration
  * checks and of `ram.c` are `error_report`s of their own, printed first.
  */
-import type { StreamState } from "@vmstate/inspect";
-
-/** A wording, named by the release it belongs to: "10.1" and earlier, "10.2" and later. */
-export type QemuWording = "10.1" | "10.2";
-
-/** A QEMU release: major, minor. */
-export type QemuRelease = readonly [number, number];
-
-/** What {@link QemuWording} stands for, for reports. */
-export const WORDING_RELEASES: Readonly<Record<QemuWording, string>> = {
-  "10.1": "QEMU 10.1 and earlier",
-  "10.2": "QEMU 10.2 and later",
-};
-
-const FIRST_ERROR_CHAIN: QemuRelease = [10, 2];
-
-const compare = (a: QemuRelease, b: QemuRelease) => a[0] - b[0] || a[1] - b[1];
-const show = (r: QemuRelease) => `${r[0]}.${r[1]}`;
-
-/** `10.2`, `10.2.0`, `v7.2.22` → the release; undefined for anything else. */
-export function parseQemuRelease(text: string): QemuRelease | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(text.trim());
-  return m === null ? undefined : [Number(m[1]), Number(m[2])];
-}
-
-function wordingOf(release: QemuRelease): QemuWording {
-  return compare(release, FIRST_ERROR_CHAIN) >= 0 ? "10.2" : "10.1";
-}
-
-/**
- * The wording to predict with: the release the user named, else what the destination's
- * stream shows of the QEMU that saved it (`dest` is undefined for a register list, which
- * shows nothing). When that does not settle it, the older wording, and a note saying so.
- */
-export function chooseWording(given: QemuRelease | undefined, dest: StreamState | undefined): { wording: QemuWording; note?: string } {
-  if (given !== undefined) return { wording: wordingOf(given) };
-  const { from, before } = dest === undefined ? {} : savedBy(dest);
-  if (from !== undefined && wordingOf(from) === "10.2") return { wording: "10.2" };
-  if (before !== undefined && compare(before, FIRST_ERROR_CHAIN) <= 0) return { wording: "10.1" };
-  const shown = dest === undefined ? "a register list does not show it" : from === undefined ? "its stream does not show it" : `its stream was saved by QEMU ${show(from)} or later`;
-  return {
-    wording: "10.1",
-    note:
-      `the destination's QEMU release is not known (${shown}): QEMU's lines are given as ${WORDING_RELEASES["10.1"]} print them; ` +
-      `${WORDING_RELEASES["10.2"]} print the same failure as one line, "load of migration failed: <reason>: <steps>"; --dest-qemu names the release`,
-  };
-}
-
-/**
- * The releases that can have saved `s`: a versioned machine type (`virt-10.2`,
- * `pc-q35-8.2`) exists from its release on; the vmdesc holds the configuration from 8.2 on
- * (`savevm.c:qemu_savevm_state_header`), so a stream with a configuration and a vmdesc
- * without it is older.
- */
-function savedBy(s: StreamState): { from?: QemuRelease; before?: QemuRelease } {
-  const m = s.machine === undefined ? null : /-(\d+)\.(\d+)$/.exec(s.machine);
-  const machine: QemuRelease | undefined = m === null ? undefined : [Number(m[1]), Number(m[2])];
-  if (!s.configuration || s.vmdesc !== true) return { from: machine };
-  if (!s.vmdescKeys.includes("configuration")) return { from: machine, before: [8, 2] };
-  return { from: machine === undefined || compare(machine, [8, 2]) < 0 ? [8, 2] : machine };
-}
+import type { QemuWording } from "./release.js";
 
 /** One step of a failure as each wording prints it; null where it prints nothing. */
 type Step = Readonly<Record<QemuWording, string | null>>;
@@ -95,10 +35,13 @@ export interface QemuFailure {
   steps: readonly Step[];
   /** What the load returns (`strerror` of it ends the output). */
   errno: keyof typeof ERRNO;
+  /** Set when QEMU aborts instead: the assertion line (after the build's file and line), and nothing else follows. */
+  abort?: string;
 }
 
 /** The lines QEMU prints on stderr for `f` (each prefixed there with the program name). */
 export function qemuLines(f: QemuFailure, wording: QemuWording): string[] {
+  if (f.abort !== undefined) return [...f.printed, f.abort];
   const steps = f.steps.map((s) => s[wording]).filter((s): s is string => s !== null);
   const last = `load of migration failed: ${ERRNO[f.errno].text}`;
   return wording === "10.1" ? [...f.printed, ...steps.reverse(), last] : [...f.printed, [last, ...steps].join(": ")];
@@ -203,10 +146,16 @@ export const QEMU_FAILURES = {
     steps: [...inside(site, "ENOENT"), { "10.1": null, "10.2": `VM subsection '${name}' in '${parent}' does not exist` }],
     errno: "ENOENT",
   }),
-  /** A post_load hook returned -1 (`target/arm/machine.c:cpu_post_load`); 10.2 names the local vmsd's versions. */
-  postLoad: (site: LoadSite, vmsd: string, version: number, minimumVersion: number): QemuFailure => ({
-    printed: [],
-    steps: [...inside(site, "EPERM"), { "10.1": null, "10.2": `post load hook failed for: ${vmsd}, version_id: ${version}, minimum_version: ${minimumVersion}, ret: -1` }],
-    errno: "EPERM",
+  /**
+   * A post_load hook returned -1 (`target/arm/machine.c:cpu_post_load`), after printing
+   * `printed`; 10.2 names the local vmsd's versions. The load ends in -1 (EPERM) up to 10.2
+   * and in -EINVAL in 11.1 (seen), where the hook gained its own lines.
+   */
+  postLoad: (site: LoadSite, vmsd: string, version: number, minimumVersion: number, errno: "EPERM" | "EINVAL" = "EPERM", printed: readonly string[] = []): QemuFailure => ({
+    printed,
+    steps: [...inside(site, errno), { "10.1": null, "10.2": `post load hook failed for: ${vmsd}, version_id: ${version}, minimum_version: ${minimumVersion}, ret: -1` }],
+    errno,
   }),
+  /** QEMU aborted on an assertion (`cpu-subsections.ts`). */
+  abort: (assertion: string): QemuFailure => ({ printed: [], steps: [], errno: "EINVAL", abort: assertion }),
 };

@@ -1,17 +1,25 @@
 /**
- * Turns the register-list problems of a load prediction into a `vmstate-rewrite` command:
- * `--hide` every id the destination lacks (on all vCPUs), and `--set` each differing
- * read-only ID register to the destination's value. This is the edit shown to work in
- * wire-format.md §12.8 (a 10.0 stream made loadable by 7.2).
- *
- * Hiding drops guest state, so each hidden register whose value is not zero gets a warning
- * (upstream reviewers asked that KVM_REG_ARM_VENDOR_HYP_BMAP_2 be hidden only when it is 0;
- * docs/design.md, "Safety of hiding").
+ * Turns the problems of a load prediction into a `vmstate-rewrite` command:
+ * - `--hide` every register the destination does not know (on all vCPUs);
+ * - `--set` each read-only register whose value differs to the destination's value;
+ * - `--add` each read-only register the destination expects and the stream lacks, with the
+ *   destination's value (otherwise it writes 0 there, which does not read back);
+ * - `--drop-subsection` each subsection the destination does not know or cannot load.
+ * Each change carries its risk class (`risk.ts`), and every one that changes what the
+ * guest sees gets a warning.
  */
 import { registerName } from "@vmstate/arm";
-import type { CpuCheck } from "./cpreg-checks.js";
 import { hex64 } from "@vmstate/wire";
+import type { CpuCheck } from "./cpreg-checks.js";
 import type { LoadProblem, ProblemKind } from "./load-problems.js";
+import { hideRisk, REGISTER_VALUE_RISK, SUBSECTION_RISK, type ChangeRisk } from "./risk.js";
+
+/** One proposed change to a register. */
+export interface RegisterChange {
+  id: string;
+  name: string;
+  risk: ChangeRisk;
+}
 
 /** The proposed rewrite. */
 export interface RewriteFix {
@@ -19,65 +27,78 @@ export interface RewriteFix {
   argv: string[];
   /** A shell command line: `vmstate-rewrite … < SRC > FIXED`. */
   command: string;
-  hide: { id: string; name: string }[];
-  set: { id: string; name: string; from: string; to: string }[];
+  hide: (RegisterChange & { values: string[] })[];
+  set: (RegisterChange & { from: string; to: string })[];
+  add: (RegisterChange & { value: string })[];
+  drop_subsections: { subsection: string; risk: ChangeRisk }[];
   warnings: string[];
 }
 
-/** Problems a register rewrite can solve. */
-export const FIXABLE_KINDS: ReadonlySet<ProblemKind> = new Set(["cpreg-count", "cpreg-unknown-ids", "cpreg-id-values"]);
+/** Problems a rewrite can solve. */
+export const FIXABLE_KINDS: ReadonlySet<ProblemKind> = new Set([
+  "cpreg-count", "cpreg-unknown-ids", "cpreg-unreached", "cpreg-id-values", "cpreg-missing", "unknown-subsection", "subsection-abort",
+]);
 
 /**
  * The fix for the given checks, or null when there is nothing to fix or when a fatal
- * problem remains that no register rewrite can solve (machine type, unknown device, …).
+ * problem remains that no rewrite can solve (machine type, unknown device, …).
  */
 export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadProblem[], srcPath: string): RewriteFix | null {
   if (problems.some((p) => p.severity === "fatal" && !FIXABLE_KINDS.has(p.kind))) return null;
   const hidden = new Map<bigint, bigint[]>();
+  const setTo = new Map<bigint, { from: bigint; to: Set<bigint> }>();
+  const added = new Map<bigint, Set<bigint>>();
   for (const c of checks) {
-    for (const r of c.comparison.onlyA) {
-      const values = hidden.get(r.id) ?? [];
-      if (r.value !== undefined) values.push(r.value);
-      hidden.set(r.id, values);
+    for (const r of [...c.load.unknown, ...c.load.unreached]) hidden.set(r.id, [...(hidden.get(r.id) ?? []), ...(r.value === undefined ? [] : [r.value])]);
+    for (const r of c.load.readBack) {
+      if (r.inStream) {
+        const t = setTo.get(r.id) ?? { from: r.written, to: new Set<bigint>() };
+        t.to.add(r.own);
+        setTo.set(r.id, t);
+      } else added.set(r.id, (added.get(r.id) ?? new Set()).add(r.own));
     }
   }
   const warnings: string[] = [];
-  const targets = new Map<bigint, { from: bigint; to: Set<bigint> }>();
-  for (const c of checks) {
-    for (const ch of c.idChanges) {
-      if (hidden.has(ch.id)) continue;
-      const t = targets.get(ch.id) ?? { from: ch.a, to: new Set<bigint>() };
-      t.to.add(ch.b);
-      targets.set(ch.id, t);
-    }
-  }
-  const set: RewriteFix["set"] = [];
-  for (const [id, t] of [...targets].sort((x, y) => cmp(x[0], y[0]))) {
-    if (t.to.size !== 1) {
-      warnings.push(`${registerName(id)} (${hex64(id)}) differs per vCPU on the destination; --set applies to every vCPU, so it is not proposed`);
-      continue;
-    }
-    set.push({ id: hex64(id), name: registerName(id), from: hex64(t.from), to: hex64([...t.to][0]!) });
-  }
-  const hide = [...hidden.keys()].sort(cmp).map((id) => ({ id: hex64(id), name: registerName(id) }));
-  if (hide.length === 0 && set.length === 0) return null;
-  for (const [id, values] of [...hidden].sort((x, y) => cmp(x[0], y[0]))) {
-    const nonZero = [...new Set(values.filter((v) => v !== 0n))];
-    if (nonZero.length > 0) {
+  const single = <T>(id: bigint, values: Set<T>, what: string): T | undefined => {
+    if (values.size === 1) return [...values][0];
+    warnings.push(`${registerName(id)} (${hex64(id)}) differs per vCPU on the destination; ${what} applies to every vCPU, so it is not proposed`);
+    return undefined;
+  };
+  const hide = sortedById([...hidden]).map(([id, values]) => ({ id: hex64(id), name: registerName(id), values: values.map(hex64), risk: hideRisk(id, values) }));
+  const set = sortedById([...setTo]).flatMap(([id, t]) => {
+    const to = single(id, t.to, "--set");
+    return to === undefined ? [] : [{ id: hex64(id), name: registerName(id), from: hex64(t.from), to: hex64(to), risk: REGISTER_VALUE_RISK }];
+  });
+  const add = sortedById([...added]).flatMap(([id, values]) => {
+    const value = single(id, values, "--add");
+    return value === undefined ? [] : [{ id: hex64(id), name: registerName(id), value: hex64(value), risk: REGISTER_VALUE_RISK }];
+  });
+  const dropNames = [...new Set(problems.filter((p) => p.subsection !== undefined && FIXABLE_KINDS.has(p.kind)).map((p) => p.subsection!))];
+  const drop_subsections = dropNames.map((subsection) => ({ subsection, risk: SUBSECTION_RISK }));
+  if (hide.length + set.length + add.length + drop_subsections.length === 0) return null;
+
+  for (const h of hide) {
+    const nonZero = [...new Set(h.values.filter((v) => BigInt(v) !== 0n))];
+    if (h.risk === "guest-state") {
       warnings.push(
-        `hiding ${registerName(id)} (${hex64(id)}) drops a non-zero value (${nonZero.map(hex64).join(", ")}): ` +
-          "the guest loses that state; hide a register only when it is 0 or you know the guest does not depend on it",
+        `hiding ${h.name} (${h.id}) drops ${nonZero.length > 0 ? `a non-zero value (${nonZero.join(", ")})` : "its value"}: ` +
+          "the guest loses that state; hide a register only when you know the guest does not depend on it",
       );
     }
   }
   for (const s of set) warnings.push(`--set changes the guest-visible ${s.name} from ${s.from} to ${s.to}, the destination CPU's value`);
+  for (const a of add) warnings.push(`--add gives ${a.name} the destination CPU's value ${a.value}, which the destination enforces anyway`);
+  for (const d of drop_subsections) warnings.push(`--drop-subsection ${d.subsection} drops that state: the guest resumes without it (for a timer, a pending wake-up is lost)`);
+
   const argv: string[] = [];
   if (hide.length > 0) argv.push("--hide", hide.map((h) => h.id).join(","));
   for (const s of set) argv.push("--set", `${s.id}=${s.to}`);
+  for (const a of add) argv.push("--add", `${a.id}=${a.value}`);
+  for (const d of drop_subsections) argv.push("--drop-subsection", d.subsection);
   const piped = srcPath === "-" || srcPath === "" || srcPath === "<stdin>";
   const io = piped ? "< SRC > FIXED" : `< ${shellQuote(srcPath)} > ${shellQuote(fixedName(srcPath))}`;
   const command = `vmstate-rewrite ${argv.map(shellQuote).join(" ")} ${io}`;
-  return { argv, command, hide, set, warnings };
+  return { argv, command, hide, set, add, drop_subsections, warnings };
 }
 
 /** `dir/name.mig` → `dir/name.fixed.mig`. */
@@ -90,6 +111,6 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
-function cmp(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function sortedById<T>(entries: [bigint, T][]): [bigint, T][] {
+  return entries.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
 }

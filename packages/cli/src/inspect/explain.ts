@@ -1,6 +1,6 @@
 import { registerName } from "@vmstate/arm";
 import { explainLoad, FIXABLE_KINDS, parseQemuRelease, WORDING_RELEASES, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/destination";
-import { EXIT, type ExitCode } from "../exit-codes.js";
+import { VERDICT_EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
 import { isStdin } from "../io.js";
@@ -10,9 +10,9 @@ import { incompleteNote, readState, throwFailures } from "./state-input.js";
 
 /**
  * `explain SRC --dest DEST [--dest-qemu VERSION]`: predicts whether the destination QEMU
- * loads SRC, with the lines it would print and the rewrite that would help. Exit 0 whatever
- * the verdict (the verdict is the report); a damaged input gets the report of what decoded,
- * then exit 1.
+ * loads SRC, with the lines it would print and the rewrite that would help. Exits 0 when it
+ * loads, 6 when it would refuse, 7 when that cannot be told; a damaged input gets the
+ * report of what decoded, then exit 1.
  */
 export async function explainCommand(src: string, dest: string, options: { json: boolean; destQemu?: string }, io: CliIo): Promise<ExitCode> {
   if (isStdin(src) && isStdin(dest)) throw new UsageError("only one of SRC and --dest can be standard input");
@@ -25,7 +25,7 @@ export async function explainCommand(src: string, dest: string, options: { json:
   if (options.json) io.print(JSON.stringify({ ...result, complete: notes.length === 0 }, null, 2) + "\n");
   else io.print(formatExplanation(result, notes));
   throwFailures(states);
-  return EXIT.OK;
+  return VERDICT_EXIT[result.verdict];
 }
 
 function qemuRelease(text: string): QemuRelease {
@@ -44,9 +44,10 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
     ...damage.map((d) => `note: ${d}`),
     "",
   ];
-  if (e.loadable) {
-    lines.push(e.certain ? "The destination would load this stream." : "The destination would probably load this stream (see \"maybe\" below).");
-  } else {
+  lines.push(`destination's QEMU: ${e.destination_release}`, "");
+  if (e.verdict === "loads") lines.push("The destination would load this stream.");
+  else if (e.verdict === "cannot-tell") lines.push("Whether the destination would load this stream CANNOT BE TOLD (see \"maybe\" below).");
+  else {
     lines.push(`The destination would REFUSE this stream. QEMU would print (in the wording of ${WORDING_RELEASES[e.qemu_wording]}):`);
     for (const l of (e.predicted_error ?? "").split("\n")) lines.push(...wrap(l, "  ", "    "));
   }
@@ -71,7 +72,7 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
 function formatFix(e: Explanation): string[] {
   const fix = e.fix;
   if (fix === null) {
-    if (e.loadable) return ["No rewrite needed."];
+    if (e.verdict === "loads") return ["No rewrite needed."];
     const blocking = [...new Set(e.problems.filter((p) => p.severity === "fatal" && !FIXABLE_KINDS.has(p.kind)).map((p) => p.kind))];
     return wrap(
       `No rewrite of ours can help: ${blocking.join(", ")} cannot be changed by rewriting Arm registers; ` +
@@ -82,10 +83,14 @@ function formatFix(e: Explanation): string[] {
   const what = [
     ...(fix.hide.length > 0 ? [`hide ${fix.hide.length} register(s) the destination lacks`] : []),
     ...(fix.set.length > 0 ? [`set ${fix.set.length} read-only register(s) to the destination's values`] : []),
+    ...(fix.add.length > 0 ? [`add ${fix.add.length} read-only register(s) with the destination's values`] : []),
+    ...(fix.drop_subsections.length > 0 ? [`drop ${fix.drop_subsections.length} subsection(s)`] : []),
   ];
   const lines = [`Proposed rewrite: ${what.join("; ")}.`];
-  for (const h of fix.hide) lines.push(`  hide  ${h.id}  ${h.name}`);
-  for (const s of fix.set) lines.push(`  set   ${s.id}  ${s.name}: ${s.from} -> ${s.to}`);
+  for (const h of fix.hide) lines.push(`  hide  ${h.id}  ${h.name}  [${h.risk}]`);
+  for (const s of fix.set) lines.push(`  set   ${s.id}  ${s.name}: ${s.from} -> ${s.to}  [${s.risk}]`);
+  for (const a of fix.add) lines.push(`  add   ${a.id}  ${a.name} = ${a.value}  [${a.risk}]`);
+  for (const d of fix.drop_subsections) lines.push(`  drop  ${d.subsection}  [${d.risk}]`);
   if (fix.warnings.length > 0) {
     lines.push("Warnings:");
     for (const w of fix.warnings) lines.push(...wrap(w, "  - ", "    "));
@@ -102,6 +107,8 @@ function commandLines(fix: RewriteFix): string[] {
   const parts: string[] = [];
   for (let i = 0; i < fix.hide.length; i += 3) parts.push(`--hide ${fix.hide.slice(i, i + 3).map((h) => h.id).join(",")}`);
   for (const s of fix.set) parts.push(`--set ${s.id}=${s.to}`);
+  for (const a of fix.add) parts.push(`--add ${a.id}=${a.value}`);
+  for (const d of fix.drop_subsections) parts.push(`--drop-subsection ${d.subsection}`);
   const redirect = fix.command.slice(fix.command.lastIndexOf(" < ") + 1);
   const split = redirect.lastIndexOf(" > ");
   const lines = [

@@ -66,7 +66,7 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
             })
             .option("dest-qemu", {
               type: "string",
-              describe: "the destination's QEMU version (e.g. 10.2): QEMU words its errors differently from 10.2 on; otherwise taken from the destination's stream when it shows it",
+              describe: "the destination's QEMU version (e.g. 7.2, 10.0, 11.1): it decides how QEMU checks the register lists and subsections and words its errors; otherwise inferred from the destination's stream where it shows it, and a prediction that depends on it says it cannot tell",
             }),
         (args) =>
           run(() =>
