@@ -3,7 +3,7 @@
  * as data; the CLI only formats them. Whether a destination would load it is
  * `@vmstate/destination`'s question.
  */
-export { readStreamState, sectionKey, armCpus } from "./stream-state.js";
+export { readStreamState, sectionKey, armCpus, StreamStateCollector } from "./stream-state.js";
 export type { StreamState, DeviceState, SectionEntry, RamBlockState } from "./stream-state.js";
 export { LayoutCollector } from "./sections.js";
 export type { LayoutEntry, StreamLayout } from "./sections.js";

@@ -9,7 +9,9 @@
  * decoded before the damage and the error, so a command can print what it has and then
  * report the error (docs/design.md, "Errors").
  */
-import { StreamDecoder, SummaryCollector, type DecodeOptions, type DeviceRecord, type SectionSummary } from "@vmstate/stream";
+import {
+  StreamDecoder, SummaryCollector, type DecodeOptions, type DeviceRecord, type SectionSummary, type StreamInfo, type StreamRecord,
+} from "@vmstate/stream";
 import { readCpregArrays, type CpregArrays, type DeviceDesc, type FieldTree } from "@vmstate/vmsd";
 import type { ByteInput } from "@vmstate/wire";
 
@@ -77,44 +79,61 @@ export interface StreamState {
 export async function readStreamState(input: ByteInput, name: string, options?: DecodeOptions): Promise<StreamState> {
   // Only the block list is wanted of RAM, and the decoder keeps it: no record per page.
   const decoder = new StreamDecoder(input, { ramRecords: false, ...options });
-  // The commands, vmdesc keys and sections come from the `summary` view's collector, so the
-  // comparing views and `summary` cannot disagree about them.
-  const summary = new SummaryCollector();
-  const devices: DeviceState[] = [];
-  let targetPageBits: number | undefined;
+  const collector = new StreamStateCollector(name);
   let failure: unknown;
   try {
-    for await (const rec of decoder.records()) {
-      summary.add(rec);
-      if (rec.kind === "configuration") targetPageBits = rec.targetPageBits;
-      else if (rec.kind === "device") {
-        const device = deviceState(rec, summary.openSection);
-        if (device) devices.push(device);
-      }
-    }
+    for await (const rec of decoder.records()) collector.add(rec);
   } catch (e) {
     failure = e;
   }
-  const info = decoder.info;
-  // Records before the damage say less than the decoder: it got past the last good page.
-  const { features, sections, bytes } = summary.result(info, decoder.offset);
-  return {
-    name,
-    machine: info.machine,
-    pageSize: info.ram.pageSize,
-    targetPageBits,
-    configuration: info.configuration,
-    footers: info.footers,
-    vmdesc: info.vmdesc,
-    vmdescKeys: features.vmdescKeys,
-    capabilities: info.capabilities,
-    commands: features.commands,
-    ramBlocks: [...info.ram.blocks].map(([idstr, usedLength]) => ({ idstr, usedLength })),
-    sections: sections.flatMap((s) => sectionEntry(s) ?? []),
-    devices,
-    decodedBytes: bytes,
-    failure,
-  };
+  return collector.result(decoder.info, decoder.offset, failure);
+}
+
+/**
+ * Builds a {@link StreamState} from records as a decoder yields them, for a caller that
+ * drives the decoder itself (the rewrite pipeline's `--fit`, which must not read the
+ * stream twice).
+ */
+export class StreamStateCollector {
+  // The commands, vmdesc keys and sections come from the `summary` view's collector, so the
+  // comparing views and `summary` cannot disagree about them.
+  private readonly summary = new SummaryCollector();
+  private readonly devices: DeviceState[] = [];
+  private targetPageBits: number | undefined;
+
+  constructor(private readonly name: string) {}
+
+  add(rec: StreamRecord): void {
+    this.summary.add(rec);
+    if (rec.kind === "configuration") this.targetPageBits = rec.targetPageBits;
+    else if (rec.kind === "device") {
+      const device = deviceState(rec, this.summary.openSection);
+      if (device) this.devices.push(device);
+    }
+  }
+
+  /** The state after the last record added; `offset` is where decoding stopped, `failure` what stopped it early. */
+  result(info: StreamInfo, offset: number, failure?: unknown): StreamState {
+    // Records before the damage say less than the decoder: it got past the last good page.
+    const { features, sections, bytes } = this.summary.result(info, offset);
+    return {
+      name: this.name,
+      machine: info.machine,
+      pageSize: info.ram.pageSize,
+      targetPageBits: this.targetPageBits,
+      configuration: info.configuration,
+      footers: info.footers,
+      vmdesc: info.vmdesc,
+      vmdescKeys: features.vmdescKeys,
+      capabilities: info.capabilities,
+      commands: features.commands,
+      ramBlocks: [...info.ram.blocks].map(([idstr, usedLength]) => ({ idstr, usedLength })),
+      sections: sections.flatMap((s) => sectionEntry(s) ?? []),
+      devices: this.devices,
+      decodedBytes: bytes,
+      failure,
+    };
+  }
 }
 
 /** START and FULL headers name a section; PART and END only continue a START. */
