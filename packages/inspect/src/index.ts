@@ -24,7 +24,7 @@ export { parseQemuRelease, WORDING_RELEASES, type QemuRelease, type QemuWording 
 export { proposeFix, fixedName, FIXABLE_KINDS } from "./rewrite-fix.js";
 export type { RewriteFix } from "./rewrite-fix.js";
 export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSeverity } from "./load-problems.js";
-export { checkCpregs, isConstantOnTcg } from "./cpreg-checks.js";
+export { checkCpregs } from "./cpreg-checks.js";
 export type { CpuCheck } from "./cpreg-checks.js";
 export { AnalyzeMigrationCollector, type AnalyzeOmission } from "./analyze-migration.js";
 export { analyzeVmsd, formatLeaf, formatInt, hexBytes } from "./analyze-values.js";
