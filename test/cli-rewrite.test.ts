@@ -100,6 +100,28 @@ describe("vmstate-rewrite", () => {
     expect(r.stderr).toMatch(/cpu \(0\): set ID_PFR0_EL1 \(0x603000000013c008\) 0x11020131 -> 0x410fd070 \[enforced\]/);
   });
 
+  it("--add and --drop-subsection: one line per change with its class, in the report too", async () => {
+    const fs = memFs({ "/d/vm.mig": ARM });
+    const args = ["-i", "/d/vm.mig", "--dry-run", "--add", "PIR_EL1=0x5", "--drop-subsection", "cpu/sve,cpu/wfxt-timer", "--report-json", "/d/r.json"];
+    const r = await runMain(rewriteMain, args, { fs });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("vmstate-rewrite: cpu (0): would add PIR_EL1 (0x603000000013c513) = 0x5 [guest-state: the destination takes this value");
+    expect(r.stderr).toMatch(/vmstate-rewrite: cpu \(3\): would drop subsection cpu\/sve \(\d+ bytes\) \[guest-state: /);
+    expect(r.stderr).toContain("vmstate-rewrite: no section holds subsection cpu/wfxt-timer, nothing to drop");
+    const report = JSON.parse(fs.readFileSync("/d/r.json", "utf8"));
+    expect(report.changes.filter((c: { kind: string }) => c.kind === "dropped-subsection")).toHaveLength(4);
+    expect(report.absent).toEqual([{ kind: "drop-subsection", name: "cpu/wfxt-timer" }]);
+  });
+
+  it("rejects a malformed subsection name and an id both hidden and added, exit 2", async () => {
+    const bad = await runMain(rewriteMain, ["--drop-subsection", "wfxt-timer"], { stdin: [ARM] });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"wfxt-timer" is not a subsection name such as cpu/wfxt-timer');
+    const both = await runMain(rewriteMain, ["--hide", "PIR_EL1", "--add", "PIR_EL1=0"], { stdin: [ARM] });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("is asked to be both hidden and added");
+  });
+
   it("refuses --hide on a stream without Arm cpu sections, exit 4", async () => {
     const r = await runMain(rewriteMain, ["--hide", REG], { stdin: [X86] });
     expect(r.code).toBe(4);
