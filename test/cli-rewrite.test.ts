@@ -11,8 +11,10 @@ import { memFs } from "./support/memfs.js";
 
 const ARM = readSample("aarch64-virt-max-4cpu.mig");
 const X86 = readSample("x86_64-pc-seabios.mig");
-/** A register every TCG `-cpu max` list holds, with a non-zero value (ID_PFR0_EL1). */
+/** A register every TCG `-cpu max` list holds, with a non-zero value (ID_PFR0_EL1, read-only). */
 const REG = "0x603000000013c008";
+/** A writable register every TCG `-cpu max` list holds, with a non-zero value (SCTLR_EL1). */
+const STATE = "0x603000000013c080";
 
 /** The memfs calls these tests use beyond the CLI's own. */
 const view = (fs: CliFs) => fs as unknown as { readdirSync(dir: string): string[]; readFileSync(path: string): Buffer };
@@ -56,31 +58,31 @@ describe("vmstate-rewrite", () => {
 
   it("rewrites in place, and leaves the original untouched when refused", async () => {
     const fs = memFs({ "/d/vm.mig": ARM });
-    const refused = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", REG, "--strict"], { fs });
+    const refused = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", STATE, "--strict"], { fs });
     expect(refused.code).toBe(4);
-    expect(refused.stderr).toContain("--strict refuses this rewrite");
+    expect(refused.stderr).toContain("--strict refuses this rewrite: cpu (0): hidden SCTLR_EL1 (0x603000000013c080) is guest-state (drops a non-zero value");
     expect(equalBytes(new Uint8Array(view(fs).readFileSync("/d/vm.mig")), ARM)).toBe(true);
     expect(view(fs).readdirSync("/d")).toEqual(["vm.mig"]);
 
-    const done = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", REG], { fs });
+    // Hiding a read-only register is `enforced`: --strict lets it through.
+    const done = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", REG, "--strict"], { fs });
     expect(done.code).toBe(0);
     const out = new Uint8Array(view(fs).readFileSync("/d/vm.mig"));
     // Each of the 4 vCPUs loses one id and one value; the vmdesc text keeps its length.
     expect(out.length).toBe(ARM.length - 4 * 16);
-    expect(done.stderr.match(/cpu \d: hide 0x603000000013c008 ID_PFR0_EL1 \(value 0x[0-9a-f]{16}\)/g)).toHaveLength(4);
-    expect(done.stderr).toContain("warning: cpu 0: hiding ID_PFR0_EL1 (0x603000000013c008) drops the non-zero value");
+    expect(done.stderr.match(/cpu \(\d\): hid ID_PFR0_EL1 \(0x603000000013c008\) = 0x11020131 \[enforced\]/g)).toHaveLength(4);
   });
 
   it("--dry-run reports without writing, --report-json writes the same as data", async () => {
     const fs = memFs({ "/d/vm.mig": ARM });
     const r = await runMain(rewriteMain, ["-i", "/d/vm.mig", "-o", "/d/out.mig", "--dry-run", "--hide", `${REG},VENDOR_HYP_BMAP_2`, "--report-json", "/d/report.json"], { fs });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("cpu 0: would hide 0x603000000013c008 ID_PFR0_EL1");
+    expect(r.stderr).toContain("cpu (0): would hide ID_PFR0_EL1 (0x603000000013c008) = 0x11020131 [enforced]");
     expect(r.stderr).toContain("not in any vCPU, nothing to hide: 0x6030000000160003 KVM_REG_ARM_VENDOR_HYP_BMAP_2");
     expect(fs.existsSync("/d/out.mig")).toBe(false);
     const report = JSON.parse(fs.readFileSync("/d/report.json", "utf8"));
     expect(report.changes).toHaveLength(4);
-    expect(report.changes[0]).toMatchObject({ vcpu: 0, kind: "hidden", id: REG, name: "ID_PFR0_EL1" });
+    expect(report.changes[0]).toMatchObject({ vcpu: 0, kind: "hidden", id: REG, name: "ID_PFR0_EL1", oldValue: "0x0000000011020131", risk: "enforced" });
     expect(report.absent).toEqual([{ kind: "hide", id: "0x6030000000160003", name: "KVM_REG_ARM_VENDOR_HYP_BMAP_2" }]);
   });
 
@@ -88,14 +90,36 @@ describe("vmstate-rewrite", () => {
     const fs = memFs({ "/d/hidden.txt": "# registers a 6.1 host lacks\nID_PFR0_EL1   # main id\n\n" });
     const r = await runMain(rewriteMain, ["--hide-from", "/d/hidden.txt", "--dry-run"], { fs, stdin: [ARM] });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("would hide 0x603000000013c008 ID_PFR0_EL1");
+    expect(r.stderr).toContain("would hide ID_PFR0_EL1 (0x603000000013c008)");
   });
 
   it("sets a present register and keeps the stream otherwise identical in size", async () => {
     const r = await runMain(rewriteMain, ["--set", `${REG}=0x410fd070`], { stdin: [ARM] });
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBe(ARM.length);
-    expect(r.stderr).toMatch(/cpu 0: set 0x603000000013c008 ID_PFR0_EL1 0x[0-9a-f]{16} -> 0x00000000410fd070/);
+    expect(r.stderr).toMatch(/cpu \(0\): set ID_PFR0_EL1 \(0x603000000013c008\) 0x11020131 -> 0x410fd070 \[enforced\]/);
+  });
+
+  it("--add and --drop-subsection: one line per change with its class, in the report too", async () => {
+    const fs = memFs({ "/d/vm.mig": ARM });
+    const args = ["-i", "/d/vm.mig", "--dry-run", "--add", "PIR_EL1=0x5", "--drop-subsection", "cpu/sve,cpu/wfxt-timer", "--report-json", "/d/r.json"];
+    const r = await runMain(rewriteMain, args, { fs });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("vmstate-rewrite: cpu (0): would add PIR_EL1 (0x603000000013c513) = 0x5 [guest-state: the destination takes this value");
+    expect(r.stderr).toMatch(/vmstate-rewrite: cpu \(3\): would drop subsection cpu\/sve \(\d+ bytes\) \[guest-state: /);
+    expect(r.stderr).toContain("vmstate-rewrite: no section holds subsection cpu/wfxt-timer, nothing to drop");
+    const report = JSON.parse(fs.readFileSync("/d/r.json", "utf8"));
+    expect(report.changes.filter((c: { kind: string }) => c.kind === "dropped-subsection")).toHaveLength(4);
+    expect(report.absent).toEqual([{ kind: "drop-subsection", name: "cpu/wfxt-timer" }]);
+  });
+
+  it("rejects a malformed subsection name and an id both hidden and added, exit 2", async () => {
+    const bad = await runMain(rewriteMain, ["--drop-subsection", "wfxt-timer"], { stdin: [ARM] });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"wfxt-timer" is not a subsection name such as cpu/wfxt-timer');
+    const both = await runMain(rewriteMain, ["--hide", "PIR_EL1", "--add", "PIR_EL1=0"], { stdin: [ARM] });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("is asked to be both hidden and added");
   });
 
   it("refuses --hide on a stream without Arm cpu sections, exit 4", async () => {

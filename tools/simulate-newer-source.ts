@@ -10,7 +10,7 @@ import { openSync, closeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FdReader, FdSink } from "@vmstate/wire";
 import { parseSetList } from "@vmstate/arm";
-import { CpregTransform, rewriteStream } from "@vmstate/rewrite";
+import { CpregSectionEditor, SectionEditTransform, rewriteStream } from "@vmstate/rewrite";
 
 /** Merges `extra` into one vCPU's sorted lists; an id already present keeps its place and takes the new value. */
 export function insertRegisters(indexes: readonly bigint[], values: readonly bigint[], extra: ReadonlyMap<bigint, bigint>) {
@@ -23,17 +23,17 @@ export function insertRegisters(indexes: readonly bigint[], values: readonly big
 
 /** Writes IN with `extra` inserted into every Arm vCPU as OUT. */
 export async function simulateNewerSource(inPath: string, outPath: string, extra: ReadonlyMap<bigint, bigint>): Promise<void> {
-  const transform = new CpregTransform((_vcpu, list) => insertRegisters(list.indexes, list.values, extra));
+  const cpregs = new CpregSectionEditor((_vcpu, list) => insertRegisters(list.indexes, list.values, extra));
   // Streamed, not read whole: the benchmark streams are larger than a Buffer may be.
   const input = openSync(inPath, "r");
   const output = openSync(outPath, "w");
   try {
-    await rewriteStream(new FdReader(input), new FdSink(output), { transforms: [transform] });
+    await rewriteStream(new FdReader(input), new FdSink(output), { transforms: [new SectionEditTransform([cpregs])] });
   } finally {
     closeSync(output);
     closeSync(input);
   }
-  if (transform.armCpus === 0) throw new Error(`${inPath} has no Arm cpu section to insert registers into`);
+  if (cpregs.armCpus === 0) throw new Error(`${inPath} has no Arm cpu section to insert registers into`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

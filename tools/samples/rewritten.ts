@@ -11,7 +11,7 @@ import { MemorySink } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
 import { readCpregArrays, type CpregArrays } from "@vmstate/vmsd";
 import { isReadOnlyIdRegister } from "@vmstate/arm";
-import { HideSetTransform, rewriteStream } from "@vmstate/rewrite";
+import { RewritePlanTransform, rewriteStream } from "@vmstate/rewrite";
 
 const SAMPLES = resolve(import.meta.dirname, "../../samples");
 
@@ -47,7 +47,7 @@ export async function backwardFix(source: Uint8Array, dest: Uint8Array): Promise
 
 async function rewrite(bytes: Uint8Array, hide: bigint[], set: Map<bigint, bigint>): Promise<Uint8Array> {
   const sink = new MemorySink();
-  await rewriteStream([bytes], sink, { transforms: [new HideSetTransform({ hide, set, strict: false })] });
+  await rewriteStream([bytes], sink, { transforms: [new RewritePlanTransform({ hide, set })] });
   return sink.bytes();
 }
 

@@ -24,7 +24,6 @@ describe("planCpregEdit", () => {
     expect(plan.values).toEqual(list.values.slice(0, -1));
     expect(plan.changes).toEqual([{ kind: "hidden", id: BMAP2, oldValue: 0n }]);
     expect(plan.absent).toEqual([]);
-    expect(plan.warnings).toEqual([]);
     expect(plan.changed).toBe(true);
     expect(list.indexes).toHaveLength(9); // input untouched
   });
@@ -46,17 +45,6 @@ describe("planCpregEdit", () => {
     expect(plan.values).toBe(list.values);
   });
 
-  it("warns when a hidden register is non-zero", () => {
-    const list = sample();
-    const values = [...list.values];
-    values[8] = 3n;
-    const plan = planCpregEdit({ indexes: list.indexes, values }, { hide: [BMAP2] });
-    expect(plan.changes).toEqual([{ kind: "hidden", id: BMAP2, oldValue: 3n }]);
-    expect(plan.warnings).toHaveLength(1);
-    expect(plan.warnings[0]?.code).toBe("HIDE_NONZERO");
-    expect(plan.warnings[0]?.message).toMatch(/KVM_REG_ARM_VENDOR_HYP_BMAP_2 \(0x6030000000160003\) drops the non-zero value 0x0000000000000003/);
-  });
-
   it("sets values, sharing the unchanged index array", () => {
     const list = sample();
     const plan = planCpregEdit(list, { set: new Map([[ID_DFR0_A32, 0x03000006n], [ID_DFR0_EL1, 0x03000006n], [0x603000000013c513n, 1n]]) });
@@ -69,7 +57,59 @@ describe("planCpregEdit", () => {
       { kind: "set", id: ID_DFR0_EL1, oldValue: 0x03010006n, newValue: 0x03000006n },
     ]);
     expect(plan.absent).toEqual([{ kind: "set", id: 0x603000000013c513n }]);
-    expect(plan.warnings.map((w) => w.code)).toEqual(["SET_ID_REGISTER", "SET_ID_REGISTER"]);
+  });
+
+  it("counts a set to the value already there as unchanged, not as a change", () => {
+    const list = sample();
+    const plan = planCpregEdit(list, { set: new Map([[ID_DFR0_EL1, 0x03010006n]]) });
+    expect(plan.changed).toBe(false);
+    expect(plan.values).toBe(list.values);
+    expect(plan.unchanged).toEqual([{ kind: "set", id: ID_DFR0_EL1, value: 0x03010006n }]);
+  });
+
+  it("adds registers at their place in both arrays, lowest and highest ids included", () => {
+    const list = sample();
+    const add = new Map([[0xffff_ffff_ffff_fff0n, 5n], [0x603000000013c513n, 6n], [0x10n, 7n]]);
+    const plan = planCpregEdit(list, { add });
+    const pairs = list.indexes.map((id, i) => [id, list.values[i]!] as const).concat([...add]);
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    expect(plan.indexes).toEqual(pairs.map((p) => p[0]));
+    expect(plan.values).toEqual(pairs.map((p) => p[1]));
+    expect(plan.changes).toEqual([
+      { kind: "added", id: 0x10n, newValue: 7n },
+      { kind: "added", id: 0x603000000013c513n, newValue: 6n },
+      { kind: "added", id: 0xffff_ffff_ffff_fff0n, newValue: 5n },
+    ]);
+    expect(() => validateCpregList(plan)).not.toThrow();
+    expect(list.indexes).toHaveLength(9);
+  });
+
+  it("undoes a hide by adding the same register back with its value", () => {
+    const list = sample();
+    for (const id of list.indexes) {
+      const hidden = planCpregEdit(list, { hide: [id] });
+      const value = list.values[list.indexes.indexOf(id)]!;
+      const back = planCpregEdit(hidden, { add: new Map([[id, value]]) });
+      expect(back.indexes).toEqual(list.indexes);
+      expect(back.values).toEqual(list.values);
+    }
+  });
+
+  it("does not add a present register: unchanged when equal, a conflict when not", () => {
+    const list = sample();
+    const plan = planCpregEdit(list, { add: new Map([[ID_DFR0_EL1, 0x03010006n], [TCR2, 1n]]) });
+    expect(plan.changed).toBe(false);
+    expect(plan.indexes).toBe(list.indexes);
+    expect(plan.unchanged).toEqual([{ kind: "add", id: ID_DFR0_EL1, value: 0x03010006n }]);
+    expect(plan.conflicts).toEqual([{ id: TCR2, present: 0n, wanted: 1n }]);
+  });
+
+  it("hides, sets and adds in one plan", () => {
+    const list = sample();
+    const plan = planCpregEdit(list, { hide: [BMAP2], set: new Map([[TCR2, 9n]]), add: new Map([[0x603000000013c513n, 4n]]) });
+    expect(plan.indexes).toEqual([...list.indexes.slice(0, 6), 0x603000000013c513n, ...list.indexes.slice(6, 8)]);
+    expect(plan.values).toEqual([0n, 0x03010006n, 0x700fe01an, 0x03010006n, 9n, 0n, 4n, 0x10001n, 3n]);
+    expect(plan.changes.map((c) => c.kind)).toEqual(["set", "hidden", "added"]);
   });
 
   it("hides and sets together, in either order along the list", () => {
@@ -91,6 +131,9 @@ describe("planCpregEdit", () => {
   it("refuses an id both hidden and set", () => {
     expect(() => planCpregEdit(sample(), { hide: [TCR2], set: new Map([[TCR2, 0n]]) })).toThrow(ArmError);
     expect(() => planCpregEdit(sample(), { hide: [TCR2], set: new Map([[TCR2, 0n]]) })).toThrow(/both hidden and set/);
+    expect(() => planCpregEdit(sample(), { hide: [TCR2], add: new Map([[TCR2, 0n]]) })).toThrow(/both hidden and added/);
+    expect(() => planCpregEdit(sample(), { set: new Map([[TCR2, 0n]]), add: new Map([[TCR2, 0n]]) })).toThrow(/both set and added/);
+    expect(() => planCpregEdit(sample(), { add: new Map([[TCR2, -1n]]) })).toThrow(/64-bit/);
   });
 
   it("refuses out-of-range request values", () => {

@@ -6,7 +6,8 @@
  * - names: {@link registerName}, {@link lookupRegisterName}, {@link describeRegister}
  * - user arguments: {@link parseRegisterId}, {@link parseRegisterList}, {@link parseSetList},
  *   {@link parseRegisterListText}
- * - the cpreg edit: {@link planCpregEdit}
+ * - the cpreg edit: {@link planCpregEdit}, its risk classes {@link assessCpregChange}, and
+ *   which registers a destination holds at its own value ({@link isConstantRegister})
  */
 export {
   ARM64_GROUP, DEMUX_ID_CCSIDR, REG_ARCH, REG_SIZES, SVE_LAYOUT,
@@ -26,7 +27,12 @@ export {
   splitRegisterList,
 } from "./parse.js";
 export { checkCpregRequest, findCpreg, planCpregEdit, validateCpregList } from "./cpreg-edit.js";
-export type { CpregAbsent, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregWarning } from "./cpreg-edit.js";
+export type {
+  CpregAbsent, CpregAddConflict, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregUnchanged,
+} from "./cpreg-edit.js";
+export { mergeCpregs, type CpregMerge } from "./cpreg-edit-add.js";
+export { assessCpregChange, toleratedMissing, type RiskAssessment, type RiskClass } from "./cpreg-risk.js";
+export { isConstantRegister } from "./constant-registers.js";
 export { qemuCpregKey } from "./qemu-cpreg-key.js";
 export { ArmError, CpregListError, RegisterArgumentError } from "./errors.js";
 export type { ArmErrorCode } from "./errors.js";

@@ -11,11 +11,11 @@
  * The destination list comes from its own stream (same instance id) or from a file of ids
  * (then its values are unknown and step 2's read-back cannot be judged).
  */
+import { isConstantRegister, toleratedMissing } from "@vmstate/arm";
 import { hex64 } from "@vmstate/wire";
 import { guessAccelerator, sectionKey, type DeviceState, type RegisterSet } from "@vmstate/inspect";
 import { ARM_CPU_VERSION, CPREG_FIELDS } from "@vmstate/vmsd";
 import { replayCpregLoad, type CpregLoad } from "./cpreg-load.js";
-import { isConstantOnTcg } from "./constant-registers.js";
 import type { FoundProblem, LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES } from "./qemu-wording.js";
 import type { ReleaseModel } from "./release.js";
@@ -23,6 +23,8 @@ import type { ReleaseModel } from "./release.js";
 /** What the checks found for one vCPU, kept for building the fix. */
 export interface CpuCheck {
   instanceId: number;
+  /** Registers the stream lacks that the fix should add with the destination's value. */
+  toAdd: { id: bigint; value: bigint }[];
   /** The replayed post_load (under the destination's model, or the pre-11 one when unknown). */
   load: CpregLoad;
   /** True when the destination's values are known (a stream), so the read-back was judged. */
@@ -42,10 +44,10 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, release: Releas
   const site = { idstr: src.idstr, instanceId: src.instanceId };
   const vmsd = src.desc?.vmsd_name ?? src.idstr;
   const model = release.cpregLoad ?? "stop-at-first-unknown";
-  const load = replayCpregLoad(list, dest, model, isConstantOnTcg);
+  const load = replayCpregLoad(list, dest, model, isConstantRegister, (id, value) => toleratedMissing(id, value) !== undefined);
   const accel = guessAccelerator(dest.values !== undefined ? dest.indexes : list.indexes);
   const tcg = accel === "tcg";
-  const check: CpuCheck = { instanceId: src.instanceId, load, valuesKnown: dest.values !== undefined, tcg };
+  const check: CpuCheck = { instanceId: src.instanceId, load, valuesKnown: dest.values !== undefined, tcg, toAdd: [] };
   // cpu_post_load returns -1; QEMU names the local vmsd's version_id and minimum_version_id,
   // both ARM_CPU_VERSION in every release since 7.2.
   const failed = QEMU_FAILURES.postLoad(site, vmsd, ARM_CPU_VERSION, ARM_CPU_VERSION, model === "report-all" ? "EINVAL" : "EPERM", load.printed);
@@ -97,7 +99,17 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, release: Releas
       failure: failed,
     });
   }
-  if (load.unknown.length === 0 && load.readBack.length === 0 && load.printed.length > 0) {
+  const uncertain = model === "report-all" && tcg ? load.missing.filter((m) => !lacking.some((l) => l.id === m.id)) : [];
+  if (uncertain.length > 0) {
+    problems.push({
+      kind: "cpreg-missing-writable", severity: "possible", section: key,
+      message: `${uncertain.length} register(s) the destination expects are not in the source: QEMU 11.1 refused such loads for some registers that hold 0 on the destination too ` +
+        "(9 of the 18 debug registers its cortex-a57 adds), and not for others (SCTLR_EL1): adding them with the destination's values avoids it",
+      ids: uncertain.map((r) => hex64(r.id)),
+      failure: failed,
+    });
+  }
+  if (load.unknown.length === 0 && load.readBack.length === 0 && uncertain.length === 0 && load.printed.length > 0) {
     problems.push({
       kind: "cpreg-absent", severity: "warning", section: key,
       message: `${load.missing.length} register(s) the destination expects are not in the source: QEMU prints a warning for each and writes 0 there`,
@@ -107,6 +119,8 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, release: Releas
     });
   }
   for (const p of problems) postLoad.add(p);
+  for (const r of lacking) check.toAdd.push({ id: r.id, value: r.own });
+  for (const r of uncertain) if (r.destValue !== undefined) check.toAdd.push({ id: r.id, value: r.destValue });
   if (!check.valuesKnown && tcg) {
     postLoad.add({
       kind: "cpreg-values-unknown", severity: "possible", section: key,

@@ -15,7 +15,7 @@
  *    when it saves): shown on QEMU 7.2 and 11.1 by loading a stream without SCTLR_EL1 and
  *    saving again (SCTLR_EL1 came back 0, not its reset value 0xc50838).
  * 3. TCG writes every value of its list into the CPU and reads it back; a register that
- *    keeps its own value (ID registers and other constants, `isConstantOnTcg`) reads back
+ *    keeps its own value (ID registers and other constants, `@vmstate/arm`'s `isConstantRegister`) reads back
  *    differently when the written value is not its own, and the load fails. So a constant
  *    the stream lacks fails the load unless the destination's value is 0 (seen: RMR_EL1,
  *    value 1 on QEMU 11.1's cortex-a57). Under KVM the kernel decides instead.
@@ -37,7 +37,7 @@ export interface WalkedRegister {
 export interface CpregLoad {
   /** Stream ids the walk meets and the destination does not know: each fails the load. */
   unknown: WalkedRegister[];
-  /** Stream ids past the destination's last id, which a walk up to 10.2 never reaches. */
+  /** Stream ids the destination lacks and lets pass: past its last id (up to 10.2), or tolerated (11.x). */
   unreached: WalkedRegister[];
   /** Destination ids the stream lacks: written as 0. */
   missing: WalkedRegister[];
@@ -49,9 +49,17 @@ export interface CpregLoad {
 
 /**
  * Replays the walk of `model` over the stream's list `src` and the destination's `dest`;
- * `isConstant` tells which registers keep their own value on the destination.
+ * `isConstant` tells which registers keep their own value on the destination, and
+ * `tolerated` which stream-only registers a release that reports all (11.x) lets pass
+ * without a word (its migration tolerances).
  */
-export function replayCpregLoad(src: RegisterSet, dest: RegisterSet, model: CpregLoadModel, isConstant: (id: bigint) => boolean): CpregLoad {
+export function replayCpregLoad(
+  src: RegisterSet,
+  dest: RegisterSet,
+  model: CpregLoadModel,
+  isConstant: (id: bigint) => boolean,
+  tolerated: (id: bigint, value: bigint) => boolean,
+): CpregLoad {
   const s = sortedEntries(src);
   const d = sortedEntries(dest);
   const out: CpregLoad = { unknown: [], unreached: [], missing: [], readBack: [], printed: [] };
@@ -68,6 +76,7 @@ export function replayCpregLoad(src: RegisterSet, dest: RegisterSet, model: Cpre
     } else if (incoming !== undefined && (local === undefined || incoming.id < local.id)) {
       const lone = { id: incoming.id, value: incoming.value };
       if (local === undefined && model === "stop-at-first-unknown") out.unreached.push(lone);
+      else if (model === "report-all" && tolerated(incoming.id, incoming.value ?? 0n)) out.unreached.push(lone);
       else {
         out.unknown.push(lone);
         if (model === "report-all") out.printed.push(unknownLine(incoming.id));

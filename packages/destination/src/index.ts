@@ -11,7 +11,5 @@ export { proposeFix, fixedName, FIXABLE_KINDS } from "./rewrite-fix.js";
 export type { RewriteFix } from "./rewrite-fix.js";
 export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSeverity } from "./load-problems.js";
 export { checkCpregs } from "./cpreg-checks.js";
-export { isConstantOnTcg } from "./constant-registers.js";
-export { hideRisk, type ChangeRisk } from "./risk.js";
 export { releaseModel, compareReleases, showRelease, type ReleaseModel } from "./release.js";
 export type { CpuCheck } from "./cpreg-checks.js";

@@ -26,6 +26,7 @@ export type ProblemKind =
   | "cpreg-unreached"
   | "cpreg-id-values"
   | "cpreg-missing"
+  | "cpreg-missing-writable"
   | "cpreg-absent"
   | "cpreg-values-unknown"
   | "source-damaged";

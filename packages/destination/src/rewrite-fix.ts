@@ -3,22 +3,23 @@
  * - `--hide` every register the destination does not know (on all vCPUs);
  * - `--set` each read-only register whose value differs to the destination's value;
  * - `--add` each read-only register the destination expects and the stream lacks, with the
- *   destination's value (otherwise it writes 0 there, which does not read back);
+ *   destination's value (otherwise it writes 0 there, which does not read back), and for
+ *   QEMU 11 every register the stream lacks (`cpreg-checks.ts`);
  * - `--drop-subsection` each subsection the destination does not know or cannot load.
- * Each change carries its risk class (`risk.ts`), and every one that changes what the
- * guest sees gets a warning.
+ * Each change carries the risk class `vmstate-rewrite` reports for it (`@vmstate/arm`'s
+ * `assessCpregChange`; dropping a subsection is always `guest-state`), and every change
+ * that alters what the guest sees gets a warning.
  */
-import { registerName } from "@vmstate/arm";
+import { assessCpregChange, registerName, type CpregChange, type RiskClass } from "@vmstate/arm";
 import { hex64 } from "@vmstate/wire";
 import type { CpuCheck } from "./cpreg-checks.js";
 import type { LoadProblem, ProblemKind } from "./load-problems.js";
-import { hideRisk, REGISTER_VALUE_RISK, SUBSECTION_RISK, type ChangeRisk } from "./risk.js";
 
 /** One proposed change to a register. */
 export interface RegisterChange {
   id: string;
   name: string;
-  risk: ChangeRisk;
+  risk: RiskClass;
 }
 
 /** The proposed rewrite. */
@@ -30,13 +31,14 @@ export interface RewriteFix {
   hide: (RegisterChange & { values: string[] })[];
   set: (RegisterChange & { from: string; to: string })[];
   add: (RegisterChange & { value: string })[];
-  drop_subsections: { subsection: string; risk: ChangeRisk }[];
+  drop_subsections: { subsection: string; risk: RiskClass }[];
   warnings: string[];
 }
 
 /** Problems a rewrite can solve. */
 export const FIXABLE_KINDS: ReadonlySet<ProblemKind> = new Set([
-  "cpreg-count", "cpreg-unknown-ids", "cpreg-unreached", "cpreg-id-values", "cpreg-missing", "unknown-subsection", "subsection-abort",
+  "cpreg-count", "cpreg-unknown-ids", "cpreg-unreached", "cpreg-id-values", "cpreg-missing", "cpreg-missing-writable", "unknown-subsection",
+  "subsection-abort",
 ]);
 
 /**
@@ -51,12 +53,12 @@ export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadP
   for (const c of checks) {
     for (const r of [...c.load.unknown, ...c.load.unreached]) hidden.set(r.id, [...(hidden.get(r.id) ?? []), ...(r.value === undefined ? [] : [r.value])]);
     for (const r of c.load.readBack) {
-      if (r.inStream) {
-        const t = setTo.get(r.id) ?? { from: r.written, to: new Set<bigint>() };
-        t.to.add(r.own);
-        setTo.set(r.id, t);
-      } else added.set(r.id, (added.get(r.id) ?? new Set()).add(r.own));
+      if (!r.inStream) continue;
+      const t = setTo.get(r.id) ?? { from: r.written, to: new Set<bigint>() };
+      t.to.add(r.own);
+      setTo.set(r.id, t);
     }
+    for (const r of c.toAdd) added.set(r.id, (added.get(r.id) ?? new Set()).add(r.value));
   }
   const warnings: string[] = [];
   const single = <T>(id: bigint, values: Set<T>, what: string): T | undefined => {
@@ -64,17 +66,20 @@ export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadP
     warnings.push(`${registerName(id)} (${hex64(id)}) differs per vCPU on the destination; ${what} applies to every vCPU, so it is not proposed`);
     return undefined;
   };
-  const hide = sortedById([...hidden]).map(([id, values]) => ({ id: hex64(id), name: registerName(id), values: values.map(hex64), risk: hideRisk(id, values) }));
+  const hide = sortedById([...hidden]).map(([id, values]) => ({
+    id: hex64(id), name: registerName(id), values: values.map(hex64), risk: worst(values.map((oldValue) => riskOf({ kind: "hidden", id, oldValue }))),
+  }));
   const set = sortedById([...setTo]).flatMap(([id, t]) => {
     const to = single(id, t.to, "--set");
-    return to === undefined ? [] : [{ id: hex64(id), name: registerName(id), from: hex64(t.from), to: hex64(to), risk: REGISTER_VALUE_RISK }];
+    const risk = riskOf({ kind: "set", id, oldValue: t.from, newValue: to ?? 0n });
+    return to === undefined ? [] : [{ id: hex64(id), name: registerName(id), from: hex64(t.from), to: hex64(to), risk }];
   });
   const add = sortedById([...added]).flatMap(([id, values]) => {
     const value = single(id, values, "--add");
-    return value === undefined ? [] : [{ id: hex64(id), name: registerName(id), value: hex64(value), risk: REGISTER_VALUE_RISK }];
+    return value === undefined ? [] : [{ id: hex64(id), name: registerName(id), value: hex64(value), risk: riskOf({ kind: "added", id, newValue: value }) }];
   });
   const dropNames = [...new Set(problems.filter((p) => p.subsection !== undefined && FIXABLE_KINDS.has(p.kind)).map((p) => p.subsection!))];
-  const drop_subsections = dropNames.map((subsection) => ({ subsection, risk: SUBSECTION_RISK }));
+  const drop_subsections = dropNames.map((subsection) => ({ subsection, risk: "guest-state" as const }));
   if (hide.length + set.length + add.length + drop_subsections.length === 0) return null;
 
   for (const h of hide) {
@@ -87,7 +92,13 @@ export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadP
     }
   }
   for (const s of set) warnings.push(`--set changes the guest-visible ${s.name} from ${s.from} to ${s.to}, the destination CPU's value`);
-  for (const a of add) warnings.push(`--add gives ${a.name} the destination CPU's value ${a.value}, which the destination enforces anyway`);
+  for (const a of add) {
+    warnings.push(
+      a.risk === "enforced"
+        ? `--add gives the read-only ${a.name} the destination CPU's value ${a.value}, which the destination enforces anyway`
+        : `--add gives ${a.name} the value ${a.value} the destination's own stream holds: the guest never had this register, and finds that value there`,
+    );
+  }
   for (const d of drop_subsections) warnings.push(`--drop-subsection ${d.subsection} drops that state: the guest resumes without it (for a timer, a pending wake-up is lost)`);
 
   const argv: string[] = [];
@@ -110,6 +121,10 @@ export function fixedName(path: string): string {
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
+
+const riskOf = (change: CpregChange): RiskClass => assessCpregChange(change).risk;
+const RISK_ORDER: readonly RiskClass[] = ["tolerated", "enforced", "guest-state"];
+const worst = (risks: readonly RiskClass[]): RiskClass => RISK_ORDER[Math.max(0, ...risks.map((r) => RISK_ORDER.indexOf(r)))]!;
 
 function sortedById<T>(entries: [bigint, T][]): [bigint, T][] {
   return entries.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));

@@ -1,11 +1,17 @@
 export { rewriteStream, type RecordTransform, type RewriteOptions, type RewriteResult } from "./pipeline.js";
-export { CpregTransform, type CpregEditor } from "./cpreg-transform.js";
-export { spliceCpregs } from "./cpreg-splice.js";
+export { applyByteEdits, type ByteEdit } from "./byte-edits.js";
+export { SectionEditTransform, type SectionEditor } from "./section-edit.js";
+export { CpregSectionEditor, type CpregEditor } from "./cpreg-section-editor.js";
+export { cpregArraysEdit } from "./cpreg-splice.js";
+export { SubsectionDropEditor, type DroppedSubsection } from "./subsection-drop.js";
+export { RewritePlanTransform, checkRewritePlan, type RewritePlan } from "./plan-transform.js";
 export {
-  HideSetTransform,
-  type HideSetRequest,
+  strictRefusals,
   type RewriteReport,
   type ReportedChange,
+  type ReportedRegisterChange,
+  type ReportedSubsectionDrop,
   type ReportedAbsent,
+  type ReportedUnchanged,
   type ReportedWarning,
-} from "./hide-set.js";
+} from "./report.js";

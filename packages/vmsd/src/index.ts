@@ -31,4 +31,5 @@ export { walkArmCpu, describeArmCpu, ARM_CPU_VERSION, MAX_CPREG_COUNT } from "./
 export type { ArmCpuWalkOptions } from "./arm-cpu-schema.js";
 export { setArrayLen, CPREG_TEMPLATES } from "./vmdesc-edit.js";
 export type { NewFieldTemplate } from "./vmdesc-edit.js";
+export { removeSubsection } from "./vmdesc-subsections.js";
 export { readCpregArrays, CPREG_FIELDS, type CpregArrays } from "./arm-cpregs.js";

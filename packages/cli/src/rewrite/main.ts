@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import type { ByteSink } from "@vmstate/wire";
-import { HideSetTransform, rewriteStream, type RecordTransform } from "@vmstate/rewrite";
+import { RewritePlanTransform, rewriteStream, type RecordTransform } from "@vmstate/rewrite";
 import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { openInput, type CliIo, type OpenedInput } from "../io.js";
@@ -13,7 +13,9 @@ import { reportLines } from "./report-lines.js";
 const DESCRIPTION = [
   'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files. RAM streams through in constant memory; only the device state at the end is held, edited and written.',
   "With no change requested it validates every record and copies the stream byte for byte.",
-  "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2. One line per change goes to stderr.",
+  "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). --add inserts a register the destination expects (kept sorted; an id already present is left alone when it holds that value, and refused otherwise). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2.",
+  "--drop-subsection removes a subsection an older destination does not know (e.g. cpu/wfxt-timer, which QEMU 11.1 sends and 7.2 refuses) from every section of its device, and from the vmdesc. The section must be decodable: described by the vmdesc, or the Arm cpu section.",
+  "Every change is one line on stderr with its risk class: [tolerated] QEMU itself accepts the stream without it (QEMU 11.1 tolerates KVM_REG_ARM_VENDOR_HYP_BMAP_2 missing when it is 0, and TCR2_EL1, PIRE0_EL1, PIR_EL1 missing); [enforced] a read-only register (ID registers, CLIDR, CTR, L2CTLR, ...) whose value the destination imposes anyway; [guest-state] anything else: the guest loses or sees another value (a hidden register holding real state, a set or added writable register, a dropped subsection). --strict refuses (exit 4, no device state written) when any change is guest-state or a requested register or subsection is absent.",
 ].join("\n\n");
 
 /** `vmstate-rewrite`: returns the exit code (the bin shim sets it). */
@@ -34,14 +36,26 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           .option("in-place", { type: "boolean", default: false, describe: "rewrite the -i file itself (write aside, fsync, rename; the original is untouched on any error)" })
           .option("hide", { type: "string", array: true, default: [], describe: "register id(s) to remove from every vCPU; repeatable, comma lists allowed" })
           .option("hide-from", { type: "string", describe: "file with register ids to hide, one per line ('#' comments)" })
-          .option("set", { type: "string", array: true, default: [], describe: "ID=VALUE: replace the value of a register that is present; repeatable" })
-          .option("strict", { type: "boolean", default: false, describe: "refuse (exit 4, write no device state) when a hidden register is non-zero or a requested id is absent" })
+          .option("set", { type: "string", array: true, default: [], describe: "ID=VALUE: replace the value of a register that is present; repeatable, comma lists allowed" })
+          .option("add", { type: "string", array: true, default: [], describe: "ID=VALUE: insert a register into every vCPU that lacks it; repeatable, comma lists allowed" })
+          .option("drop-subsection", {
+            type: "string",
+            array: true,
+            default: [],
+            describe: "DEVICE/NAME (e.g. cpu/wfxt-timer): remove that subsection from every section that carries it; repeatable",
+          })
+          .option("strict", {
+            type: "boolean",
+            default: false,
+            describe: "refuse (exit 4, write no device state) when a change is guest-state or a requested register or subsection is absent",
+          })
           .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
-          .option("report-json", { type: "string", describe: "also write the report (changes, absent ids, warnings) as JSON to this file" })
+          .option("report-json", { type: "string", describe: "also write the report (changes with risk classes, absent items, warnings) as JSON to this file" })
           .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines on stderr (errors still go there)" })
           .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
           .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.16 host load on an older one")
           .example("$0 -i vm.mig --in-place --hide VENDOR_HYP_BMAP_2 --strict", "fix a saved file, only if the register is 0")
+          .example("$0 --drop-subsection cpu/wfxt-timer --add PAR=0 < 11.1.mig > 7.2.mig", "drop a subsection and add a register an older QEMU expects")
           .example("$0 --dry-run -i vm.mig --hide-from hidden.txt", "show what would change")
           .example("$0 < saved.mig > copy.mig", "validate and copy a stream"),
       (args) => run(() => rewrite(args as unknown as RewriteArgs, io)),
@@ -51,8 +65,8 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
 
 async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
   const request = parseRequest(args, io);
-  const hideSet = request.changes ? new HideSetTransform(request.hideSet) : undefined;
-  const transforms: RecordTransform[] = hideSet ? [hideSet] : [];
+  const edit = request.changes ? new RewritePlanTransform(request.plan) : undefined;
+  const transforms: RecordTransform[] = edit ? [edit] : [];
   const target = args.inPlace ? args.input : args.output;
   let input: OpenedInput | undefined;
   let out: AtomicOutput | undefined;
@@ -72,7 +86,7 @@ async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
     } finally {
       progress.done();
       // The report says what was found even when the rewrite was refused.
-      if (hideSet) emitReport(hideSet, args, completed, io);
+      if (edit) emitReport(edit, args, completed, io);
     }
     if (out) await out.commit();
     return EXIT.OK;
@@ -82,11 +96,11 @@ async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
   }
 }
 
-function emitReport(hideSet: HideSetTransform, args: RewriteArgs, completed: boolean, io: CliIo): void {
-  if (!args.quiet) for (const line of reportLines(hideSet.report, args.dryRun, completed)) io.stderr(`vmstate-rewrite: ${line}\n`);
+function emitReport(edit: RewritePlanTransform, args: RewriteArgs, completed: boolean, io: CliIo): void {
+  if (!args.quiet) for (const line of reportLines(edit.report, args.dryRun, completed)) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
-    io.fs.writeFileSync(args.reportJson, JSON.stringify(hideSet.report, null, 2) + "\n");
+    io.fs.writeFileSync(args.reportJson, JSON.stringify(edit.report, null, 2) + "\n");
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;

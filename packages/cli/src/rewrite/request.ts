@@ -1,5 +1,5 @@
-import { ArmError, checkCpregRequest, parseRegisterList, parseRegisterListText, parseSetList } from "@vmstate/arm";
-import type { HideSetRequest } from "@vmstate/rewrite";
+import { ArmError, parseRegisterList, parseRegisterListText, parseSetList } from "@vmstate/arm";
+import { checkRewritePlan, type RewritePlan } from "@vmstate/rewrite";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
 
@@ -11,6 +11,8 @@ export interface RewriteArgs {
   hide: string[];
   hideFrom?: string;
   set: string[];
+  add: string[];
+  dropSubsection: string[];
   strict: boolean;
   dryRun: boolean;
   reportJson?: string;
@@ -19,10 +21,11 @@ export interface RewriteArgs {
 }
 
 /**
- * Turns the arguments into a request and checks the combinations yargs cannot:
- * register syntax (with suggestions), --in-place needs a file, an id both hidden and set.
+ * Turns the arguments into a plan and checks the combinations yargs cannot: register
+ * syntax (with suggestions), --in-place needs a file, an id in more than one of
+ * --hide/--set/--add, subsection names.
  */
-export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; hideSet: HideSetRequest } {
+export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; plan: RewritePlan } {
   if (!(args.maxTail > 0)) throw new UsageError("--max-tail must be a positive number of MiB");
   if (args.inPlace && args.input === "-") throw new UsageError("--in-place needs an input file (-i FILE)");
   if (args.inPlace && args.output !== "-") throw new UsageError("--in-place and -o exclude each other");
@@ -31,13 +34,14 @@ export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; 
     if (args.hideFrom !== undefined) {
       for (const id of parseRegisterListText(io.fs.readFileSync(args.hideFrom, "utf8"))) if (!hide.includes(id)) hide.push(id);
     }
-    const set = parseSetList(args.set);
-    checkCpregRequest(new Set(hide), set);
-    const changes = hide.length > 0 || set.size > 0;
-    if (args.strict && !changes) throw new UsageError("--strict applies to --hide/--set, and none was given");
-    return { changes, hideSet: { hide, set, strict: args.strict } };
+    const dropSubsections = [...new Set(args.dropSubsection.flatMap((a) => a.split(",")).map((s) => s.trim()).filter((s) => s !== ""))];
+    const plan: RewritePlan = { hide, set: parseSetList(args.set), add: parseSetList(args.add), dropSubsections, strict: args.strict };
+    checkRewritePlan(plan);
+    const changes = hide.length > 0 || plan.set!.size > 0 || plan.add!.size > 0 || dropSubsections.length > 0;
+    if (args.strict && !changes) throw new UsageError("--strict applies to --hide/--set/--add/--drop-subsection, and none was given");
+    return { changes, plan };
   } catch (e) {
-    if (e instanceof ArmError) throw new UsageError(e.message);
+    if (e instanceof ArmError || e instanceof RangeError) throw new UsageError(e.message);
     throw e;
   }
 }
