@@ -11,7 +11,7 @@ export const EXIT = {
   USAGE: 2,
   /** A file could not be read or written. */
   IO: 3,
-  /** The change was refused: --strict found a problem, or the stream has nothing the change applies to. */
+  /** The change was refused: --strict found a problem, the stream has nothing the change applies to, or an --add met another value. */
   REFUSED: 4,
   /** `vmstate-inspect diff --exit-code`: the streams differ (like `git diff --exit-code`). */
   DIFFERENT: 5,
@@ -36,8 +36,9 @@ export const EXIT_CODES_HELP = [
   "      feature or size vmstate does not handle (the message says which)",
   "  2   usage error",
   "  3   a file could not be read or written",
-  "  4   refused: --strict check failed, or nothing in the stream to apply the",
-  "      change to",
+  "  4   refused: --strict check failed (a guest-state change, an absent",
+  "      register or subsection), nothing in the stream to apply the change to,",
+  "      or --add found the register holding another value",
   "  5   differences found (vmstate-inspect diff --exit-code)",
   "  6   the destination would refuse the stream (vmstate-inspect explain)",
   "  7   whether it would load cannot be told (vmstate-inspect explain)",

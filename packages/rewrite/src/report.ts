@@ -25,6 +25,7 @@ export interface ReportedSubsectionDrop {
   why: string;
 }
 
+/** One change the rewrite made (or, with --dry-run, would make). */
 export type ReportedChange = ReportedRegisterChange | ReportedSubsectionDrop;
 
 /** A requested register or subsection that nothing in the stream held. */
@@ -44,6 +45,7 @@ export interface ReportedUnchanged {
   vcpus: number;
 }
 
+/** Something a person should read that is not a change, e.g. a register only some vCPUs hold. */
 export interface ReportedWarning {
   /** -1 when it concerns the whole stream. */
   vcpu: number;
