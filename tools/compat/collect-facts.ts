@@ -2,18 +2,20 @@
  * Collects the ground truth of the compatibility matrix and writes it as JSON and markdown.
  *
  *   npm run build && npx tsx tools/compat/collect-facts.ts [--out DIR] [--cache DIR] [--only SUBSTR] [--preamble FILE]
+ *   npx tsx tools/compat/collect-facts.ts --rerender [--out DIR] [--preamble FILE]
  *
  * Captures every stream once (tools/compat/streams.ts, cached), loads each source into its
  * destination (tools/compat/load-case.ts), and runs the built `vmstate-inspect explain --json`
  * and `diff` on each pair. Writes DIR/compat-facts.json and DIR/compat-facts.md (default DIR:
  * the current directory). QEMU runs at most two at a time (`VMSTATE_COMPAT_JOBS`).
+ * `--rerender` only renders DIR/compat-facts.json again (after editing the preamble).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { caseArgs, compatCases, streamKey, streamsOf } from "./cases.js";
 import { runBuiltCli } from "./cli.js";
-import { pairFacts, readExplain } from "./facts.js";
+import { pairFacts, readExplain, type PairFacts } from "./facts.js";
 import { renderFacts } from "./facts-markdown.js";
 import { mapLimit, qemuJobs } from "./limit.js";
 import { loadAndRun } from "./load-case.js";
@@ -28,6 +30,18 @@ const outDir = resolve(opt("--out") ?? ".");
 const cacheDir = resolve(opt("--cache") ?? join(tmpdir(), "vmstate-compat-streams"));
 const only = opt("--only");
 const preambleFile = opt("--preamble");
+
+if (argv.includes("--rerender")) {
+  const saved = JSON.parse(readFileSync(join(outDir, "compat-facts.json"), "utf8")) as { generated: string; pairs: PairFacts[] };
+  writeMarkdown(saved.pairs, saved.generated);
+  process.exit(0);
+}
+
+/** Writes DIR/compat-facts.md. */
+function writeMarkdown(pairs: readonly PairFacts[], generated: string): void {
+  const preamble = preambleFile ? readFileSync(preambleFile, "utf8") : undefined;
+  writeFileSync(join(outDir, "compat-facts.md"), renderFacts(pairs, { generated, preamble }));
+}
 
 const cases = compatCases().filter((c) => !only || c.id.includes(only));
 const t0 = Date.now();
@@ -50,5 +64,4 @@ console.error(`${pairs.length} pairs in ${((Date.now() - t1) / 1000).toFixed(1)}
 
 const generated = new Date().toISOString();
 writeFileSync(join(outDir, "compat-facts.json"), JSON.stringify({ generated, pairs }, null, 2) + "\n");
-const preamble = preambleFile ? readFileSync(preambleFile, "utf8") : undefined;
-writeFileSync(join(outDir, "compat-facts.md"), renderFacts(pairs, { generated, preamble }));
+writeMarkdown(pairs, generated);
