@@ -6,7 +6,7 @@
  * it line for line), and a table cell would mangle it.
  */
 import type { PairFacts } from "./facts.js";
-import { predictedLines } from "./facts.js";
+import { predictedLines, verdictForReport } from "./explain-json.js";
 
 /** `|` and newlines would break a table cell. */
 function cell(s: string): string {
@@ -42,7 +42,7 @@ export function renderFacts(pairs: readonly PairFacts[], meta: { generated: stri
   out.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   pairs.forEach((p, i) => {
     out.push(
-      `| ${i + 1} | ${p.source.release} | \`${p.source.guest}\` | ${p.dest.release} | ${qemuOutcome(p)} | ${cell(firstQemuLine(p))} | ${p.explain.verdict ?? `(exit ${p.explain.code})`} | ${p.prediction_matches ? "yes" : "**no**"} | ${p.explain.fix_argv ? cell("`" + p.explain.fix_argv.join(" ") + "`") : "none"} |`,
+      `| ${i + 1} | ${p.source.release} | \`${p.source.guest}\` | ${p.dest.release} | ${qemuOutcome(p)} | ${cell(firstQemuLine(p))} | ${verdictForReport(p.explain)} | ${p.prediction_matches ? "yes" : "**no**"} | ${p.explain.fix_argv ? cell("`" + p.explain.fix_argv.join(" ") + "`") : "none"} |`,
     );
   });
   out.push("", "## Per pair", "");
@@ -51,7 +51,7 @@ export function renderFacts(pairs: readonly PairFacts[], meta: { generated: stri
     out.push(`- source: QEMU ${p.source.version}, \`${p.source.argv.slice(1).join(" ")}\``);
     out.push(`- destination: QEMU ${p.dest.version}, \`${p.dest.args.join(" ")} -incoming "exec:cat FILE"\``);
     out.push(`- QEMU: ${qemuOutcome(p)}; status ${p.qemu.status}${p.qemu.reason ? `; ${p.qemu.reason}` : ""}`);
-    out.push(`- explain: verdict ${p.explain.verdict ?? "none"}, exit ${p.explain.code}; prediction ${p.prediction_matches ? "matches" : "**differs**"}`, "");
+    out.push(`- explain: verdict ${verdictForReport(p.explain)}, exit ${p.explain.code}; prediction ${p.prediction_matches ? "matches" : "**differs**"}`, "");
     out.push("QEMU's stderr (prefixes removed):", "", block(p.qemu.stderr.replace(/^qemu-system-\w+: /gm, "")), "");
     if (!p.prediction_matches) out.push("explain's `predicted_error`:", "", block(predictedLines(p.explain).join("\n")), "");
     if (p.explain.json === null) out.push("explain failed:", "", block(p.explain.stderr), "");

@@ -10,23 +10,7 @@ import { caseArgs } from "./cases.js";
 import { describeGuest } from "./guests.js";
 import type { LoadFacts } from "./load-case.js";
 import type { CapturedStream } from "./streams.js";
-
-/** The three verdicts explain gives (the field that replaces `loadable`). */
-export type Verdict = "loads" | "refuses" | "cannot-tell";
-
-/** What `vmstate-inspect explain --json` said, as far as the matrix reads it. */
-export interface ExplainFacts {
-  /** Exit status of the command. */
-  code: number;
-  /** `verdict` when explain gives one, else derived from `loadable` (older explain). */
-  verdict: Verdict | null;
-  predicted_error: string | null;
-  fix_argv: string[] | null;
-  /** The command's stderr when it failed (no JSON). */
-  stderr: string;
-  /** The whole JSON (null when the command printed none). */
-  json: Record<string, unknown> | null;
-}
+import { type ExplainFacts, predictedLines } from "./explain-json.js";
 
 /** One pair of the matrix with its facts. */
 export interface PairFacts {
@@ -39,39 +23,6 @@ export interface PairFacts {
   diff: { code: number; text: string };
   /** explain's predicted lines equal QEMU's refusal lines (both empty when it loads). */
   prediction_matches: boolean;
-}
-
-/** Reads explain's JSON output into the fields the matrix uses. */
-export function readExplain(code: number, stdout: string, stderr: string): ExplainFacts {
-  let json: Record<string, unknown> | null = null;
-  try {
-    json = JSON.parse(stdout) as Record<string, unknown>;
-  } catch {
-    json = null;
-  }
-  if (!json) return { code, verdict: null, predicted_error: null, fix_argv: null, stderr, json: null };
-  const verdict =
-    typeof json.verdict === "string"
-      ? (json.verdict as Verdict)
-      : typeof json.loadable === "boolean"
-        ? json.loadable
-          ? "loads"
-          : "refuses"
-        : null;
-  const fix = json.fix as { argv?: string[] } | null | undefined;
-  return {
-    code,
-    verdict,
-    predicted_error: typeof json.predicted_error === "string" ? json.predicted_error : null,
-    fix_argv: fix?.argv ?? null,
-    stderr,
-    json,
-  };
-}
-
-/** explain's predicted lines (none when it predicts no error). */
-export function predictedLines(e: ExplainFacts): string[] {
-  return e.predicted_error === null ? [] : e.predicted_error.split("\n");
 }
 
 /** Puts one pair's record together. */
