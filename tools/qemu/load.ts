@@ -13,7 +13,7 @@
  */
 import { shellQuote, capabilityList, type MigrateInfo } from "./capture.js";
 import { type QemuBinary } from "./binaries.js";
-import { launchQemu, LaunchError, type QemuProcess } from "./launch.js";
+import { launchQemu, LaunchError, type ExitInfo, type QemuProcess } from "./launch.js";
 import { QmpClosedError } from "./qmp.js";
 
 /** What to load. Give either `file` or `incomingUri`. */
@@ -48,6 +48,8 @@ export interface LoadResult {
   reason?: string;
   /** The running destination, only with `keep: true` and `ok`. */
   process?: QemuProcess;
+  /** How QEMU ended when the load failed (null: still running when given up on). */
+  exit?: ExitInfo | null;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -67,7 +69,7 @@ export async function loadStream(opts: LoadOptions): Promise<LoadResult> {
     proc = await launchQemu({ binary: opts.binary, args });
   } catch (err) {
     if (err instanceof LaunchError) {
-      return { ok: false, status: "exited", stderr: err.stderr, reason: err.message.split("\n")[0] };
+      return { ok: false, status: "exited", stderr: err.stderr, reason: err.message.split("\n")[0], exit: err.exit };
     }
     throw err;
   }
@@ -89,20 +91,19 @@ export async function loadStream(opts: LoadOptions): Promise<LoadResult> {
         info = await proc.qmp.execute<MigrateInfo>("query-migrate");
       } catch (err) {
         if (!(err instanceof QmpClosedError)) throw err;
-        await proc.exited;
-        return fail("exited", `QEMU exited during the load (last status ${status})`);
+        return await fail("exited", `QEMU exited during the load (last status ${status})`);
       }
       status = info.status ?? "none";
       if (status === "completed") break;
       if (status === "failed" || status === "cancelled") {
-        return fail(status, info["error-desc"] ?? `incoming migration ${status}`);
+        return await fail(status, info["error-desc"] ?? `incoming migration ${status}`);
       }
-      if (Date.now() > deadline) return fail("timeout", `load not completed in time (status ${status})`);
+      if (Date.now() > deadline) return await fail("timeout", `load not completed in time (status ${status})`, 0);
       await sleep(50);
     }
     await sleep(opts.aliveCheckMs ?? 1000);
     if (proc.exitInfo() !== null) {
-      return fail("exited", "QEMU exited shortly after the load completed (post_load failure?)");
+      return await fail("exited", "QEMU exited shortly after the load completed (post_load failure?)");
     }
     if (opts.keep) {
       keep = true;
@@ -113,10 +114,15 @@ export async function loadStream(opts: LoadOptions): Promise<LoadResult> {
     if (!keep) await proc.cleanup();
   }
 
-  function fail(status: string, reason: string): LoadResult {
+  /**
+   * The failed verdict. QEMU exits on its own after a failed load, and may print its last
+   * lines only then: wait up to `exitWaitMs` for it, so the stderr is complete.
+   */
+  async function fail(status: string, reason: string, exitWaitMs = 3000): Promise<LoadResult> {
+    await Promise.race([proc.exited, sleep(exitWaitMs)]);
     const ex = proc.exitInfo();
     const suffix = ex ? ` (exit code ${ex.code}${ex.signal ? `, signal ${ex.signal}` : ""})` : "";
-    return { ok: false, status, stderr: proc.stderr(), reason: reason + suffix };
+    return { ok: false, status, stderr: proc.stderr(), reason: reason + suffix, exit: ex };
   }
 }
 
