@@ -49,5 +49,19 @@ export function knownCpuSubsections(release: QemuRelease): ReadonlySet<string> |
  */
 export const NULL_POINTER_SUBSECTIONS: ReadonlyMap<string, { before: QemuRelease }> = new Map([["cpu/wfxt-timer", { before: [11, 0] }]]);
 
-/** The assertion glibc prints for that abort, after QEMU's source file and line (which vary by build). */
-export const NULL_POINTER_ASSERTION = "vmstate_load_state: Assertion `first_elem || !n_elems || !size' failed.";
+/**
+ * The line glibc prints for that abort: the source file and line of the assertion, then the
+ * function and the assertion. The line is the release's (`migration/vmstate.c` of v10.0.0,
+ * v10.1.0, v10.2.0); the path is as Debian's build prints it (seen with 10.0), while a build
+ * made in another tree may print another path.
+ */
+export function nullPointerAssertion(release: QemuRelease): string {
+  const line = ASSERTION_LINES.get(`${release[0]}.${release[1]}`);
+  return `${line === undefined ? "" : `migration/vmstate.c:${line}: `}vmstate_load_state: Assertion \`first_elem || !n_elems || !size' failed.`;
+}
+
+const ASSERTION_LINES: ReadonlyMap<string, number> = new Map([
+  ["10.0", 172],
+  ["10.1", 172],
+  ["10.2", 185],
+]);

@@ -39,7 +39,10 @@ export interface Explanation {
   verdict: Verdict;
   /** What was learnt of the destination's QEMU release, e.g. "QEMU 7.2 (given with --dest-qemu)". */
   destination_release: string;
-  /** QEMU's stderr lines for the first fatal problem, joined by newlines; null if none. */
+  /**
+   * QEMU's stderr lines for the first fatal problem, joined by newlines; null if none, or
+   * when a problem that may or may not stop the load comes first (then `notes` say so).
+   */
   predicted_error: string | null;
   /** Whose wording `predicted_error` and the problems' `qemu` lines use: "10.1" (QEMU 10.1 and earlier) or "10.2" (10.2 and later). */
   qemu_wording: QemuWording;
@@ -81,8 +84,14 @@ export function explainLoad(src: StreamState, dest: Destination, options: Explai
   }
   notes.push(...release.notes);
   const problems = out.problems.map((p) => wordProblem(p, release.wording));
-  // QEMU stops at the first fatal problem: that is what it prints.
-  const first = problems.find((p) => p.severity === "fatal");
+  // QEMU stops at the first fatal problem: that is what it prints, unless a problem that may
+  // stop it comes before.
+  const at = problems.findIndex((p) => p.severity === "fatal");
+  const first = at < 0 ? undefined : problems[at];
+  const maybeEarlier = problems.slice(0, at < 0 ? 0 : at).find((p) => p.severity === "possible");
+  if (first !== undefined && maybeEarlier !== undefined) {
+    notes.push(`QEMU refuses this stream, but its words cannot be told: it may stop before the ${first.kind} problem, at ${maybeEarlier.kind} (${maybeEarlier.message})`);
+  }
   const verdict: Verdict = first !== undefined ? "refuses" : problems.some((p) => p.severity === "possible") ? "cannot-tell" : "loads";
   return {
     source: src.name,
@@ -90,7 +99,7 @@ export function explainLoad(src: StreamState, dest: Destination, options: Explai
     destination_kind: dest.kind,
     verdict,
     destination_release: release.known,
-    predicted_error: first === undefined ? null : first.qemu.join("\n"),
+    predicted_error: first === undefined || maybeEarlier !== undefined ? null : first.qemu.join("\n"),
     qemu_wording: release.wording,
     problems,
     notes,

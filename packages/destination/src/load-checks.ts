@@ -13,7 +13,7 @@ import type { ProblemKind, LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES, type LoadField, type LoadSite, type QemuFailure } from "./qemu-wording.js";
 import type { FieldTree } from "@vmstate/vmsd";
 import { QEMU_VM } from "@vmstate/stream";
-import { NULL_POINTER_ASSERTION, NULL_POINTER_SUBSECTIONS } from "./cpu-subsections.js";
+import { NULL_POINTER_SUBSECTIONS, nullPointerAssertion } from "./cpu-subsections.js";
 import { compareReleases, type ReleaseModel } from "./release.js";
 
 /** `configuration` vmsd checks (`savevm.c:qemu_loadvm_state_header`, `configuration_post_load`). */
@@ -214,7 +214,7 @@ export function checkUnknownSubsections(s: DeviceState, dst: StreamState, releas
       out.add({
         kind: "subsection-abort", severity: "fatal", section: sectionKey(s), subsection: name,
         message: `subsection ${name} loads into state the destination's CPU does not have (its own stream lacks the subsection): ${release.known} aborts ${fix}`,
-        failure: QEMU_FAILURES.abort(NULL_POINTER_ASSERTION),
+        failure: QEMU_FAILURES.abort(nullPointerAssertion(release.release!)),
       });
     }
   }

@@ -15,3 +15,4 @@ export {
   type ReportedUnchanged,
   type ReportedWarning,
 } from "./report.js";
+export { FitTransform, planOf, type FitOptions } from "./fit-transform.js";

@@ -8,6 +8,12 @@ import { StreamDecoder, StreamEncoder, startsDeviceTail, type DecodeOptions, typ
 export interface RecordTransform {
   apply(rec: StreamRecord, info: StreamInfo): StreamRecord;
   /**
+   * Called after the last record, before `finish`, with the device-tail records as the
+   * transforms left them: returns the records to write instead. For a transform that can
+   * decide what to change only once it has seen the whole stream (`FitTransform`).
+   */
+  finishTail?(held: StreamRecord[], info: StreamInfo): StreamRecord[];
+  /**
    * Called after the last record and before any device state is written; may throw to
    * refuse the result.
    */
@@ -46,7 +52,7 @@ export async function rewriteStream(input: ByteInput, sink: ByteSink, options: R
   const decoder = new StreamDecoder(input, { ...options.decode, passThrough, ramRecords: false });
   const encoder = new StreamEncoder(sink);
   const transforms = options.transforms ?? [];
-  const held: StreamRecord[] = [];
+  let held: StreamRecord[] = [];
   let inTail = false;
   for await (const original of decoder.records()) {
     let rec = original;
@@ -57,6 +63,7 @@ export async function rewriteStream(input: ByteInput, sink: ByteSink, options: R
       throw new Error(`a transform changed a ${rec.kind} record before the device state; only device state can be rewritten`);
     }
   }
+  for (const t of transforms) if (t.finishTail) held = t.finishTail(held, decoder.info);
   for (const t of transforms) t.finish?.(decoder.info);
   for (const rec of held) {
     bytesOut += rec.bytes.length;

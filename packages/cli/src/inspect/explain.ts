@@ -47,13 +47,14 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
   lines.push(`destination's QEMU: ${e.destination_release}`, "");
   if (e.verdict === "loads") lines.push("The destination would load this stream.");
   else if (e.verdict === "cannot-tell") lines.push("Whether the destination would load this stream CANNOT BE TOLD (see \"maybe\" below).");
+  else if (e.predicted_error === null) lines.push("The destination would REFUSE this stream (what QEMU prints depends on a problem marked \"maybe\" below).");
   else {
     lines.push(`The destination would REFUSE this stream. QEMU would print (in the wording of ${WORDING_RELEASES[e.qemu_wording]}):`);
-    for (const l of (e.predicted_error ?? "").split("\n")) lines.push(...wrap(l, "  ", "    "));
+    for (const l of e.predicted_error.split("\n")) lines.push(...wrap(l, "  ", "    "));
   }
   if (e.problems.length > 0) {
     lines.push("", "Problems, in the order QEMU's loader meets them:");
-    const shown = e.problems.findIndex((p) => p.severity === "fatal");
+    const shown = e.predicted_error === null ? -1 : e.problems.findIndex((p) => p.severity === "fatal");
     e.problems.forEach((p, i) => {
       const where = p.section === undefined ? "" : `${p.section}: `;
       lines.push(...wrap(`${where}${p.message}`, `${String(i + 1).padStart(2)}. [${SEVERITY[p.severity]}] `, "      "));
