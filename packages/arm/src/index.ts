@@ -1,12 +1,15 @@
 /**
- * `@vmstate/arm`: Arm register ids of QEMU's `cpu` section, as pure functions over bigint
- * ids and values. Knows nothing about streams or files.
+ * `@vmstate/arm`: everything Arm about a QEMU stream: register ids of the `cpu` section as
+ * pure functions over bigint ids and values, and the `cpu` section itself (built on the
+ * generic walker of `@vmstate/vmsd`). Knows nothing about stream framing or files.
  *
  * - ids: {@link decodeRegId} / {@link encodeRegId} / {@link formatRegId}
  * - names: {@link registerName}, {@link lookupRegisterName}, {@link describeRegister}
  * - user arguments: {@link parseRegisterId}, {@link parseRegisterList}, {@link parseSetList},
  *   {@link parseRegisterListText}
  * - the cpreg edit: {@link planCpregEdit}
+ * - the `cpu` device section (`cpu-section/`): {@link walkArmCpu} (built-in schema for
+ *   streams without a vmdesc), {@link readCpregArrays}, {@link setCpregArrayLens}
  */
 export {
   ARM64_GROUP, DEMUX_ID_CCSIDR, REG_ARCH, REG_SIZES, SVE_LAYOUT,
@@ -29,3 +32,9 @@ export { checkCpregRequest, findCpreg, planCpregEdit, validateCpregList } from "
 export type { CpregAbsent, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregWarning } from "./cpreg-edit.js";
 export { ArmError, CpregListError, RegisterArgumentError } from "./errors.js";
 export type { ArmErrorCode } from "./errors.js";
+export { ARM_CPU_IDSTR, ARM_CPU_VERSION, CPREG_FIELDS } from "./cpu-section/section.js";
+export { MAX_CPREG_COUNT, describeArmCpu, walkArmCpu } from "./cpu-section/schema.js";
+export type { ArmCpuWalkOptions } from "./cpu-section/schema.js";
+export { readCpregArrays } from "./cpu-section/cpreg-arrays.js";
+export type { CpregArrays } from "./cpu-section/cpreg-arrays.js";
+export { CPREG_TEMPLATES, setCpregArrayLens } from "./cpu-section/vmdesc-cpregs.js";

@@ -15,14 +15,13 @@
  * The destination list comes from its own stream (same instance id) or from a file of ids
  * (then values are unknown, and step 3 cannot be checked).
  */
-import { cp32RegId, decodeRegId, isReadOnlyIdRegister, sysRegId } from "@vmstate/arm";
+import { ARM_CPU_VERSION, CPREG_FIELDS, cp32RegId, decodeRegId, isReadOnlyIdRegister, sysRegId } from "@vmstate/arm";
 import { compareRegisterSets, type RegisterSet, type RegisterSetComparison } from "./cpreg-compare.js";
 import { hex64 } from "@vmstate/wire";
 import { guessAccelerator } from "./cpregs.js";
 import type { LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES } from "./qemu-wording.js";
 import { sectionKey, type DeviceState } from "./stream-state.js";
-import { ARM_CPU_VERSION, CPREG_FIELDS } from "@vmstate/vmsd";
 
 /** What the checks found for one vCPU, kept for building the fix. */
 export interface CpuCheck {

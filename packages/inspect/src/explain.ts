@@ -10,9 +10,8 @@
  * report; every later one is listed too, because a fix must solve them all. QEMU's lines are
  * worded as the destination's release words them (`qemu-wording.ts`).
  */
-import { CPREG_FIELDS } from "@vmstate/vmsd";
 import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
-import { registerName } from "@vmstate/arm";
+import { CPREG_FIELDS, registerName } from "@vmstate/arm";
 import { noArmCpuError } from "./cpregs.js";
 import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";
 import { LoadProblemList, wordProblem, type LoadProblem } from "./load-problems.js";

@@ -10,7 +10,8 @@
  * report the error (docs/design.md, "Errors").
  */
 import { StreamDecoder, SummaryCollector, type DecodeOptions, type DeviceRecord, type SectionSummary } from "@vmstate/stream";
-import { readCpregArrays, type CpregArrays, type DeviceDesc, type FieldTree } from "@vmstate/vmsd";
+import type { DeviceDesc, FieldTree } from "@vmstate/vmsd";
+import { readCpregArrays, type CpregArrays } from "@vmstate/arm";
 import type { ByteInput } from "@vmstate/wire";
 
 /** A START or FULL section as its header announces it. */

@@ -1,5 +1,5 @@
 import { writeBe32, writeBe64 } from "@vmstate/wire";
-import type { CpregArrays } from "@vmstate/vmsd";
+import type { CpregArrays } from "@vmstate/arm";
 
 /**
  * A new `cpu` section payload with other cpreg arrays: field 13 and the two arrays are

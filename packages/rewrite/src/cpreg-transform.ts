@@ -1,7 +1,7 @@
 import { MalformedError, UnsupportedError, VmstateError } from "@vmstate/wire";
-import { CpregListError } from "@vmstate/arm";
-import { ARM_CPU_IDSTR, encodeVmdescFrame, type DeviceRecord, type StreamInfo, type StreamRecord, type VmdescRecord } from "@vmstate/stream";
-import { ARM_CPU_VERSION, CPREG_FIELDS, readCpregArrays, serializeVmdescBytes, setArrayLen, type CpregArrays } from "@vmstate/vmsd";
+import { ARM_CPU_IDSTR, ARM_CPU_VERSION, CPREG_FIELDS, CpregListError, readCpregArrays, setCpregArrayLens, type CpregArrays } from "@vmstate/arm";
+import { encodeVmdescFrame, type DeviceRecord, type StreamInfo, type StreamRecord, type VmdescRecord } from "@vmstate/stream";
+import { serializeVmdescBytes } from "@vmstate/vmsd";
 import { spliceCpregs } from "./cpreg-splice.js";
 import type { RecordTransform } from "./pipeline.js";
 
@@ -61,8 +61,7 @@ export class CpregTransform implements RecordTransform {
   private editVmdesc(rec: VmdescRecord): VmdescRecord {
     for (const [vcpu, n] of this.edited) {
       try {
-        setArrayLen(rec.doc, ARM_CPU_IDSTR, vcpu, CPREG_FIELDS.INDEXES, n);
-        setArrayLen(rec.doc, ARM_CPU_IDSTR, vcpu, CPREG_FIELDS.VALUES, n);
+        setCpregArrayLens(rec.doc, vcpu, n);
       } catch (e) {
         throw e instanceof VmstateError ? e.within(`vmdesc / cpu (${vcpu})`) : e;
       }

@@ -1,7 +1,5 @@
-import { walkSection, walkArmCpu, ARM_CPU_VERSION, type DeviceDesc, type WalkResult } from "@vmstate/vmsd";
-
-/** The idstr of the one device we have a built-in schema for (target/arm/machine.c). */
-export const ARM_CPU_IDSTR = "cpu";
+import { walkSection, type DeviceDesc, type WalkResult } from "@vmstate/vmsd";
+import { ARM_CPU_IDSTR, ARM_CPU_VERSION, walkArmCpu } from "@vmstate/arm";
 
 /** Walks a FULL section's payload with its vmdesc entry (`payload[0]` is at absolute `base`). */
 export function walkWithVmdesc(desc: DeviceDesc, payload: Uint8Array, base: number, path: string): WalkResult {

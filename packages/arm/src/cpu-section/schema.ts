@@ -10,12 +10,8 @@
  * `cpu/event` (after 10.2) is taken from wire-format.md §12.3 only.
  */
 import { LimitError, MalformedError, TruncatedError, UnsupportedError, decodeLatin1, readBe32 } from "@vmstate/wire";
-import type { WalkResult } from "./field-tree.js";
-import type { DeviceDesc, FieldDesc, VmsdDesc } from "./vmdesc-model.js";
-import { QEMU_VM_SUBSECTION, walkSection, type WalkOptions } from "./walker.js";
-
-/** `vmstate_arm_cpu.version_id`, unchanged from QEMU 2.x to master. */
-export const ARM_CPU_VERSION = 22;
+import { QEMU_VM_SUBSECTION, walkSection, type DeviceDesc, type FieldDesc, type VmsdDesc, type WalkOptions, type WalkResult } from "@vmstate/vmsd";
+import { ARM_CPU_VERSION } from "./section.js";
 /** Most cpreg entries we accept in field 13 before allocating anything (real lists: ~100–600). */
 export const MAX_CPREG_COUNT = 65536;
 

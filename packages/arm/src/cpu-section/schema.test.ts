@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LimitError, MalformedError, TruncatedError, UnsupportedError } from "@vmstate/wire";
-import { walkArmCpu } from "./arm-cpu-schema.js";
-import { findField, findSubsection } from "./field-tree.js";
-import { readScalar, readUint64Array } from "./field-values.js";
-import { parseVmdesc, type DeviceDesc } from "./vmdesc-model.js";
-import { walkSection } from "./walker.js";
+import { findField, findSubsection, parseVmdesc, readScalar, readUint64Array, walkSection, type DeviceDesc } from "@vmstate/vmsd";
+import { walkArmCpu } from "./schema.js";
 
 const be32 = (v: number): number[] => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
 const be64 = (v: bigint): number[] => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(56 - 8 * i)) & 255n));
