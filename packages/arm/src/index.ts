@@ -38,3 +38,4 @@ export type { ArmCpuWalkOptions } from "./cpu-section/schema.js";
 export { readCpregArrays } from "./cpu-section/cpreg-arrays.js";
 export type { CpregArrays } from "./cpu-section/cpreg-arrays.js";
 export { CPREG_TEMPLATES, setCpregArrayLens } from "./cpu-section/vmdesc-cpregs.js";
+export { ARM_SCALAR_KINDS } from "./cpu-section/scalar-kinds.js";

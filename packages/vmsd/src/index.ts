@@ -26,8 +26,8 @@ export {
   readUint64Array,
   elementBytes,
   fieldBytes,
-  SCALAR_KINDS,
+  VMSTATE_SCALAR_KINDS,
 } from "./field-values.js";
-export type { ScalarKind, ScalarValue } from "./field-values.js";
+export type { ScalarKind, ScalarKinds, ScalarValue } from "./field-values.js";
 export { setArrayLen } from "./vmdesc-edit.js";
 export type { NewFieldTemplate } from "./vmdesc-edit.js";
