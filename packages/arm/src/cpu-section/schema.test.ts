@@ -118,6 +118,19 @@ describe("walkArmCpu", () => {
     expect(() => walkArmCpu(bad, 0, OPTS)).toThrow(/version 4 is not known/);
   });
 
+  it("walks cpu/wfxt-timer and cpu/fpmr, and then names field 13 as 11.x does", () => {
+    const timer = [...subHeader("cpu/wfxt-timer", 1), ...be64(0xffffffffffffffffn)];
+    const fpmr = [...subHeader("cpu/fpmr", 1), ...be64(0x1234n)];
+    const { bytes } = cpuSection({ n: 2 });
+    const framed = Uint8Array.from([...bytes, ...timer, ...fpmr, 0x7e]);
+    const { node, end } = walkArmCpu(framed, 0, OPTS);
+    expect(end).toBe(framed.length - 1);
+    expect(node.subsections!.map((s) => s.name)).toEqual(["cpu/vfp", "cpu/irq-line-state", "cpu/wfxt-timer", "cpu/fpmr"]);
+    expect(readScalar(framed, findSubsection(node, "cpu/fpmr")!.children[0]!)).toBe(0x1234n);
+    expect(findField(node, "cpreg_vmstate_array_len")!.type).toBe("int32");
+    expect(findField(walkArmCpu(Uint8Array.from([...bytes, 0x7e]), 0, OPTS).node, "cpreg_vmstate_array_len")!.type).toBe("int32 le");
+  });
+
   it("refuses another section version", () => {
     expect(() => walkArmCpu(cpuSection({ n: 1 }).bytes, 0, { ...OPTS, version: 12 })).toThrow(/knows version 22, not 12/);
   });
