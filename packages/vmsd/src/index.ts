@@ -1,8 +1,8 @@
 /**
  * @vmstate/vmsd: the vmdesc JSON model, a field walker that finds every field's byte span
- * in a device section, and generic vmdesc edits. Device-specific schemas (the Arm `cpu`
- * section's, for streams without a vmdesc) live with their device's package and build the
- * description this walker takes.
+ * in a device section, and generic vmdesc edits. Device-specific schemas (for streams
+ * without a vmdesc) live with their device's package and build the description this walker
+ * takes.
  */
 export { parseJson, serializeJson, quote, rawMembers, MAX_JSON_DEPTH } from "./json.js";
 export type { JsonValue, JsonObject, ParseJsonOptions } from "./json.js";
