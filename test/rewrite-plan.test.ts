@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { MemorySink, VmstateError } from "@vmstate/wire";
 import type { DeviceRecord, VmdescRecord } from "@vmstate/stream";
-import { readCpregArrays } from "@vmstate/vmsd";
+import { readCpregArrays } from "@vmstate/arm";
 import { RewritePlanTransform, applyByteEdits, rewriteStream, type RewritePlan } from "@vmstate/rewrite";
 import { readSample } from "./support/samples.js";
 import { decodeAll, equalBytes } from "./support/decode.js";

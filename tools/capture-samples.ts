@@ -4,6 +4,7 @@
  *   npm run samples                      # everything
  *   npx tsx tools/capture-samples.ts --only aarch64-virt-xbzrle.mig,arm-virt-a15.mig
  *   npx tsx tools/capture-samples.ts --skip-newer   # without tools/fetch-newer-qemu.sh
+ *   npx tsx tools/capture-samples.ts --skip-111     # without tools/fetch-qemu-trixie.sh
  *   npx tsx tools/capture-samples.ts --readme-only  # re-render README (and `exercises`) only
  *
  * For every sample it captures the stream (tools/qemu/capture.ts), checks the framing against
@@ -23,7 +24,7 @@ import { loadStream } from "./qemu/load.js";
 import { compressibleText, xbzrleLoopBytes } from "./samples/guest-data.js";
 import { inspectFraming } from "./samples/inspect.js";
 import { renderReadme } from "./samples/readme.js";
-import { SAMPLES_72, SAMPLES_NEWER, type SampleSpec } from "./samples/specs.js";
+import { SAMPLES_111, SAMPLES_72, SAMPLES_NEWER, type SampleSpec } from "./samples/specs.js";
 import type { ManifestEntry, Manifest } from "./samples/manifest.js";
 
 const argv = process.argv.slice(2);
@@ -33,6 +34,9 @@ const opt = (name: string) => {
 };
 const only = opt("--only")?.split(",").map((s) => s.trim()).filter(Boolean);
 const skipNewer = argv.includes("--skip-newer");
+const skip111 = argv.includes("--skip-111");
+/** Every sample, in the order the manifest and README list them. */
+const ALL_SAMPLES = [...SAMPLES_72, ...SAMPLES_NEWER, ...SAMPLES_111];
 const outDir = opt("--out") ?? join(repoRoot, "samples");
 
 const manifestPath = join(outDir, "manifest.json");
@@ -40,9 +44,9 @@ const previous: Manifest | undefined = existsSync(manifestPath)
   ? (JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest)
   : undefined;
 
-const specs = [...SAMPLES_72, ...(skipNewer ? [] : SAMPLES_NEWER)].filter((s) => !only || only.includes(s.file));
+const specs = [...SAMPLES_72, ...(skipNewer ? [] : SAMPLES_NEWER), ...(skip111 ? [] : SAMPLES_111)].filter((s) => !only || only.includes(s.file));
 if (only) {
-  const unknown = only.filter((f) => ![...SAMPLES_72, ...SAMPLES_NEWER].some((s) => s.file === f));
+  const unknown = only.filter((f) => !ALL_SAMPLES.some((s) => s.file === f));
   if (unknown.length) throw new Error(`unknown sample(s): ${unknown.join(", ")}`);
 }
 
@@ -175,7 +179,7 @@ async function makeSample(spec: SampleSpec): Promise<ManifestEntry> {
 /** Re-renders README.md from the manifest, refreshing each entry's `exercises` text. */
 function readmeOnly(): void {
   if (!previous) throw new Error(`no ${manifestPath}`);
-  const text = new Map([...SAMPLES_72, ...SAMPLES_NEWER].map((s) => [s.file, s.exercises]));
+  const text = new Map(ALL_SAMPLES.map((s) => [s.file, s.exercises]));
   for (const e of previous.samples) e.exercises = text.get(e.file) ?? e.exercises;
   writeFileSync(manifestPath, JSON.stringify(previous, null, 2) + "\n");
   writeFileSync(join(outDir, "README.md"), renderReadme(previous));
@@ -199,7 +203,7 @@ async function main(): Promise<void> {
     }
   }
   // Keep entries of samples not regenerated now, in the order the specs define.
-  const order = [...SAMPLES_72, ...SAMPLES_NEWER].map((s) => s.file);
+  const order = ALL_SAMPLES.map((s) => s.file);
   const old = new Map((previous?.samples ?? []).map((e) => [e.file, e]));
   const samples = order
     .map((f) => made.get(f) ?? old.get(f))

@@ -9,8 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { MemorySink } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
-import { readCpregArrays, type CpregArrays } from "@vmstate/vmsd";
-import { isReadOnlyIdRegister } from "@vmstate/arm";
+import { isReadOnlyIdRegister, readCpregArrays, type CpregArrays } from "@vmstate/arm";
 import { RewritePlanTransform, rewriteStream } from "@vmstate/rewrite";
 
 const SAMPLES = resolve(import.meta.dirname, "../../samples");

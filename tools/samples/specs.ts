@@ -181,3 +181,46 @@ export const SAMPLES_NEWER: SampleSpec[] = [
     exercises: "The real backward migration: written by 10.0 with `-M virt-7.2 -cpu cortex-a57`. No SWITCHOVER_START command (10.0 turns it off for machine types <= 9.2). Loads in 10.0; loading it into 7.2 with the same arguments FAILS (`Failed to load cpu:cpreg_vmstate_array_len`: the 10.0 cpreg list is longer). Compare with `aarch64-virt-7.2-a57.mig`.",
   },
 ];
+
+/**
+ * The guest of `spec` saved without a vmdesc (`-M …,suppress-vmdesc=on`), as
+ * `…-no-vmdesc.mig`: a twin whose `cpu` sections the built-in schema must read as the
+ * vmdesc of `spec` describes them.
+ */
+function withoutVmdesc(spec: SampleSpec, exercises: string): SampleSpec {
+  const machine = spec.args.indexOf("-M") + 1;
+  const args = spec.args.map((a, i) => (i === machine ? `${a},suppress-vmdesc=on` : a));
+  const { crossLoads: _crossLoads, ...rest } = spec;
+  return { ...rest, file: spec.file.replace(/\.mig$/, "-no-vmdesc.mig"), args, expect: { ...spec.expect, vmdesc: false }, exercises };
+}
+
+const V11_MAX: SampleSpec = {
+  file: "v11-aarch64-virt-max.mig",
+  kind: "trixie-aarch64", arch: "aarch64", vcpus: 1,
+  args: base("max"),
+  runMs: 200,
+  expect: std,
+  exercises: "QEMU 11.1 `virt -cpu max`: `cpreg_vmstate_array_len` described as `int32` (11.0 allocates the arrays on load), and the `cpu` subsections `cpu/wfxt-timer` and `cpu/fpmr` (last in 11.1's list) after `cpu/irq-line-state`.",
+};
+
+const V11_72_A57: SampleSpec = {
+  file: "v11-aarch64-virt-7.2-a57.mig",
+  kind: "trixie-aarch64", arch: "aarch64", vcpus: 1,
+  args: base("cortex-a57", "virt-7.2"),
+  runMs: 200,
+  expect: std,
+  crossLoads: [{ kind: "aarch64", stderrIncludes: "Failed to load cpu:cpreg_vmstate_array_len" }],
+  exercises: "QEMU 11.1 saving the deprecated `-M virt-7.2 -cpu cortex-a57` (it warns on stderr and goes on): 11.1 sends `cpu/wfxt-timer` although cortex-a57 lacks FEAT_WFxT (ID_AA64ISAR2_EL1 is 0), which no release before 11.x does. Loading it into 7.2 with the same arguments fails (`Failed to load cpu:cpreg_vmstate_array_len`: 11.1's list is longer).",
+};
+
+/**
+ * Samples made with QEMU 11.1 (trixie-backports, run in the chroot of
+ * `tools/fetch-qemu-trixie.sh`). They come in pairs, the same guest saved with and without
+ * a vmdesc, so the built-in cpu schema can be checked against 11.1's own description.
+ */
+export const SAMPLES_111: SampleSpec[] = [
+  V11_MAX,
+  withoutVmdesc(V11_MAX, "The guest of `v11-aarch64-virt-max.mig` saved without a vmdesc: its `cpu` section (with `cpu/fpmr`) can only be read with the built-in schema."),
+  V11_72_A57,
+  withoutVmdesc(V11_72_A57, "The guest of `v11-aarch64-virt-7.2-a57.mig` saved without a vmdesc: the built-in schema must find `cpu/wfxt-timer` and name field 13 `int32` from the bytes alone."),
+];

@@ -12,7 +12,11 @@
  *   (QEMU names those copies the same way); `names.ts` derives these, they are not listed;
  * - `BOGUS_DBGDTR_EL0` is QEMU's own name for the misencoded cp14 opc1=3 CRn=0 CRm=5 opc2=0
  *   entry (id 0x40200000200e0298) that QEMU 8.1–10.x lists and later keeps for migration
- *   compatibility (wire-format.md §12.6, §15).
+ *   compatibility (wire-format.md §12.6, §15);
+ * - `DBGDEVID` sits where QEMU defines it (cp14 opc1=0 CRn=7 CRm=0 opc2=2,
+ *   `target/arm/debug_helper.c`; id 0x40200000200e3802), not at the architecture's CRm=2
+ *   opc2=7: QEMU lists only its own encoding (for CPUs whose DBGDIDR bit 15 says DBGDEVID
+ *   is there), and a name must find what a stream holds.
  *
  * Where two names share one encoding the first is primary (`MAIR0` before `PRRR`).
  */
@@ -188,7 +192,7 @@ DBGPRCR 14 0 1 4 4
 DBGDSAR 14 0 2 0 0
 DBGDEVID2 14 0 7 0 7
 DBGDEVID1 14 0 7 1 7
-DBGDEVID 14 0 7 2 7
+DBGDEVID 14 0 7 0 2
 DBGCLAIMSET 14 0 7 8 6
 DBGCLAIMCLR 14 0 7 9 6
 DBGAUTHSTATUS 14 0 7 14 6

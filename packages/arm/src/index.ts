@@ -1,6 +1,7 @@
 /**
- * `@vmstate/arm`: Arm register ids of QEMU's `cpu` section, as pure functions over bigint
- * ids and values. Knows nothing about streams or files.
+ * `@vmstate/arm`: everything Arm about a QEMU stream: register ids of the `cpu` section as
+ * pure functions over bigint ids and values, and the `cpu` section itself (built on the
+ * generic walker of `@vmstate/vmsd`). Knows nothing about stream framing or files.
  *
  * - ids: {@link decodeRegId} / {@link encodeRegId} / {@link formatRegId}
  * - names: {@link registerName}, {@link lookupRegisterName}, {@link describeRegister}
@@ -8,6 +9,8 @@
  *   {@link parseRegisterListText}
  * - the cpreg edit: {@link planCpregEdit}, its risk classes {@link assessCpregChange}, and
  *   which registers a destination holds at its own value ({@link isConstantRegister})
+ * - the `cpu` device section (`cpu-section/`): {@link walkArmCpu} (built-in schema for
+ *   streams without a vmdesc), {@link readCpregArrays}, {@link setCpregArrayLens}
  */
 export {
   ARM64_GROUP, DEMUX_ID_CCSIDR, REG_ARCH, REG_SIZES, SVE_LAYOUT,
@@ -36,3 +39,10 @@ export { isConstantRegister } from "./constant-registers.js";
 export { qemuCpregKey } from "./qemu-cpreg-key.js";
 export { ArmError, CpregListError, RegisterArgumentError } from "./errors.js";
 export type { ArmErrorCode } from "./errors.js";
+export { ARM_CPU_IDSTR, ARM_CPU_VERSION, CPREG_FIELDS } from "./cpu-section/section.js";
+export { MAX_CPREG_COUNT, describeArmCpu, walkArmCpu } from "./cpu-section/schema.js";
+export type { ArmCpuWalkOptions } from "./cpu-section/schema.js";
+export { readCpregArrays } from "./cpu-section/cpreg-arrays.js";
+export type { CpregArrays } from "./cpu-section/cpreg-arrays.js";
+export { CPREG_TEMPLATES, setCpregArrayLens } from "./cpu-section/vmdesc-cpregs.js";
+export { ARM_SCALAR_KINDS } from "./cpu-section/scalar-kinds.js";

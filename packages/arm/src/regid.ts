@@ -9,6 +9,7 @@
  * value and `encodeRegId(decodeRegId(id)) === id` for every id: bits that no structured form
  * explains make the id decode as `group: "other"`, which keeps them.
  */
+import { hex64 } from "@vmstate/wire";
 import { ArmError } from "./errors.js";
 
 /** `KVM_REG_SIZE_*`: bits 55–52 hold log2 of the value size in bytes. */
@@ -110,10 +111,10 @@ export function isU64(v: bigint): boolean {
 
 /**
  * Print an id the way the style guide and QEMU's analyze-migration.py do: `0x` and 16
- * lower-case hex digits.
+ * lower-case hex digits (wire's {@link hex64}, named for what it prints here).
  */
 export function formatRegId(id: bigint): string {
-  return "0x" + id.toString(16).padStart(16, "0");
+  return hex64(id);
 }
 
 /**

@@ -11,10 +11,9 @@
  * The destination list comes from its own stream (same instance id) or from a file of ids
  * (then its values are unknown and step 2's read-back cannot be judged).
  */
-import { isConstantRegister, toleratedMissing } from "@vmstate/arm";
+import { ARM_CPU_VERSION, CPREG_FIELDS, isConstantRegister, toleratedMissing } from "@vmstate/arm";
 import { hex64 } from "@vmstate/wire";
 import { guessAccelerator, sectionKey, type DeviceState, type RegisterSet } from "@vmstate/inspect";
-import { ARM_CPU_VERSION, CPREG_FIELDS } from "@vmstate/vmsd";
 import { replayCpregLoad, type CpregLoad } from "./cpreg-load.js";
 import type { FoundProblem, LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES } from "./qemu-wording.js";

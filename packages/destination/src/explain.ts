@@ -14,8 +14,7 @@
  * a "possible" problem, or a release whose behaviour our model does not know, gives
  * "cannot-tell" with the reasons.
  */
-import { CPREG_FIELDS } from "@vmstate/vmsd";
-import { registerName } from "@vmstate/arm";
+import { CPREG_FIELDS, registerName } from "@vmstate/arm";
 import { armCpus, noArmCpuError, sectionKey, type StreamState } from "@vmstate/inspect";
 import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
 import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";

@@ -144,17 +144,17 @@ export function checkDeviceFields(s: DeviceState, d: DeviceState, skip: Readonly
     const incoming = integerValue(s.payload, p.a);
     const local = integerValue(d.payload, p.b);
     if (incoming === undefined || local === undefined) continue;
-    // The destination's own description decides how it checks a value (its vmdesc type).
-    const type = p.b.type;
-    const field: LoadField = { vmsd: p.vmsd, field: p.field, leaf: p.a.name, type };
-    if (type === "int32 le" && (incoming < 0n || incoming > local)) {
+    // The destination's own info does the checking, so its type decides (a field may change
+    // info between releases: the Arm cpreg count is `int32 le` up to 10.x, `int32` from 11.0).
+    const field: LoadField = { vmsd: p.vmsd, field: p.field, leaf: p.a.name, type: p.b.type };
+    if (p.b.type === "int32 le" && (incoming < 0n || incoming > local)) {
       out.add({
         kind: "field-le", severity: "fatal", section: key,
         message: `${p.path} is ${incoming}; the destination accepts 0 to ${local}`,
         failure: QEMU_FAILURES.fieldLe(site(p.vmsd), field, incoming, local),
       });
-    } else if (EQUAL_INFOS.has(type) && incoming !== local) {
-      const hex = (v: bigint) => BigInt.asUintN(type.startsWith("int64") ? 64 : 32, v).toString(16);
+    } else if (EQUAL_INFOS.has(p.b.type) && incoming !== local) {
+      const hex = (v: bigint) => BigInt.asUintN(p.b.type.startsWith("int64") ? 64 : 32, v).toString(16);
       out.add({
         kind: "field-equal", severity: "fatal", section: key,
         message: `${p.path} must equal the destination's value: ${incoming} here, ${local} there (a configuration difference)`,

@@ -16,7 +16,7 @@
  *   register only one side has, then fails with -EINVAL if the stream had one the
  *   destination does not know. 11.0 itself was not run; its vmdesc type shows the change.
  */
-import { CPREG_FIELDS } from "@vmstate/vmsd";
+import { CPREG_FIELDS } from "@vmstate/arm";
 import { findField } from "@vmstate/vmsd";
 import type { StreamState } from "@vmstate/inspect";
 import { knownCpuSubsections } from "./cpu-subsections.js";

@@ -9,7 +9,7 @@
  * as register lists by id instead of element by element, since one inserted register would
  * otherwise shift every later element.
  */
-import { CPREG_FIELDS } from "@vmstate/vmsd";
+import { CPREG_FIELDS } from "@vmstate/arm";
 import { compareRegisterSets, nameChange, nameLone, type NamedChange, type NamedRegister } from "./cpreg-compare.js";
 import { leafDifferences, equalBytes, type FieldDifference } from "./field-diff.js";
 import { pairFields, type ShapeMismatch } from "./field-pairs.js";

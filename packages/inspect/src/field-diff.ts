@@ -5,7 +5,8 @@
  * (`migration/vmstate-types.c`, the Arm infos of `target/arm/machine.c`), hex for opaque
  * buffers, and the element index for arrays.
  */
-import { SCALAR_KINDS, elementBytes, elementCount, readElement, type FieldTree } from "@vmstate/vmsd";
+import { elementBytes, elementCount, readElement, type FieldTree } from "@vmstate/vmsd";
+import { SCALAR_KINDS } from "./scalar-kinds.js";
 import type { LeafPair } from "./field-pairs.js";
 
 /** One differing field, or one differing element of an array field. */
@@ -68,7 +69,7 @@ function isScalar(node: FieldTree): boolean {
 export function formatElement(bytes: Uint8Array, node: FieldTree, i: number): string {
   const kind = SCALAR_KINDS[node.type];
   if (kind !== undefined && isScalar(node)) {
-    const v = readElement(bytes, node, i);
+    const v = readElement(bytes, node, i, SCALAR_KINDS);
     if (typeof v === "boolean") return String(v);
     if (kind.signed) return String(v);
     return "0x" + v.toString(16).padStart(kind.width * 2, "0");
@@ -92,7 +93,7 @@ export function integerValue(bytes: Uint8Array, node: FieldTree): bigint | undef
   const kind = SCALAR_KINDS[node.type];
   if (kind === undefined || kind.bool || elementCount(node) !== 1) return undefined;
   if (node.elementSize !== undefined && node.elementSize !== kind.width) return undefined;
-  const v = readElement(bytes, node, 0);
+  const v = readElement(bytes, node, 0, SCALAR_KINDS);
   return typeof v === "boolean" ? undefined : BigInt(v);
 }
 

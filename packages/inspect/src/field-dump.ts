@@ -13,7 +13,8 @@
  */
 import type { DeviceRecord } from "@vmstate/stream";
 import { hex64 } from "@vmstate/wire";
-import { SCALAR_KINDS, type FieldTree } from "@vmstate/vmsd";
+import type { FieldTree } from "@vmstate/vmsd";
+import { SCALAR_KINDS } from "./scalar-kinds.js";
 import { hexBytes } from "./analyze-values.js";
 
 export type DumpValue = number | string | boolean | null;

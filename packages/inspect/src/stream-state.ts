@@ -12,7 +12,8 @@
 import {
   StreamDecoder, SummaryCollector, type DecodeOptions, type DeviceRecord, type SectionSummary, type StreamInfo, type StreamRecord,
 } from "@vmstate/stream";
-import { readCpregArrays, type CpregArrays, type DeviceDesc, type FieldTree } from "@vmstate/vmsd";
+import type { DeviceDesc, FieldTree } from "@vmstate/vmsd";
+import { readCpregArrays, type CpregArrays } from "@vmstate/arm";
 import type { ByteInput } from "@vmstate/wire";
 
 /** A START or FULL section as its header announces it. */

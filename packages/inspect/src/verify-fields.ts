@@ -13,7 +13,8 @@
  * - An old-style section's `size` must be what the walk covered.
  */
 import { readBe32 } from "@vmstate/wire";
-import { findField, SCALAR_KINDS, type FieldTree } from "@vmstate/vmsd";
+import { findField, type FieldTree } from "@vmstate/vmsd";
+import { SCALAR_KINDS } from "./scalar-kinds.js";
 import type { ProblemList } from "./problems.js";
 
 /** An array whose element count is held by another field of the same vmsd. */

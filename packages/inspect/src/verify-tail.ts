@@ -15,8 +15,9 @@
  * the element list ({@link findVmdesc}, {@link explainAfterEof}).
  */
 import { readBe32, TruncatedError, UnsupportedError } from "@vmstate/wire";
-import { ARM_CPU_IDSTR, FOOTER_SIZE, QEMU_VM, footerAt, parseFullHeaderAt, scanForFooter, type FullHeaderAt } from "@vmstate/stream";
-import { walkArmCpu, walkSection, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
+import { FOOTER_SIZE, QEMU_VM, footerAt, parseFullHeaderAt, scanForFooter, type FullHeaderAt } from "@vmstate/stream";
+import { walkSection, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
+import { ARM_CPU_IDSTR, walkArmCpu } from "@vmstate/arm";
 import { ProblemList } from "./problems.js";
 import { checkWalkedFields } from "./verify-fields.js";
 import { explainAfterEof, findVmdesc } from "./vmdesc-locate.js";

@@ -1,7 +1,7 @@
 import { MalformedError, UnsupportedError, VmstateError } from "@vmstate/wire";
-import { CpregListError } from "@vmstate/arm";
-import { ARM_CPU_IDSTR, type DeviceRecord } from "@vmstate/stream";
-import { ARM_CPU_VERSION, CPREG_FIELDS, readCpregArrays, setArrayLen, type CpregArrays, type Vmdesc } from "@vmstate/vmsd";
+import { ARM_CPU_IDSTR, ARM_CPU_VERSION, CPREG_FIELDS, CpregListError, readCpregArrays, setCpregArrayLens, type CpregArrays } from "@vmstate/arm";
+import type { DeviceRecord } from "@vmstate/stream";
+import type { Vmdesc } from "@vmstate/vmsd";
 import type { ByteEdit } from "./byte-edits.js";
 import { cpregArraysEdit } from "./cpreg-splice.js";
 import type { SectionEditor } from "./section-edit.js";
@@ -54,8 +54,7 @@ export class CpregSectionEditor implements SectionEditor {
     let changed = false;
     for (const [vcpu, n] of this.edited) {
       try {
-        changed = setArrayLen(doc, ARM_CPU_IDSTR, vcpu, CPREG_FIELDS.INDEXES, n) || changed;
-        changed = setArrayLen(doc, ARM_CPU_IDSTR, vcpu, CPREG_FIELDS.VALUES, n) || changed;
+        changed = setCpregArrayLens(doc, vcpu, n) || changed;
       } catch (e) {
         throw e instanceof VmstateError ? e.within(`vmdesc / cpu (${vcpu})`) : e;
       }

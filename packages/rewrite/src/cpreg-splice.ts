@@ -1,5 +1,5 @@
 import { writeBe32, writeBe64 } from "@vmstate/wire";
-import type { CpregArrays } from "@vmstate/vmsd";
+import type { CpregArrays } from "@vmstate/arm";
 import type { ByteEdit } from "./byte-edits.js";
 
 /**

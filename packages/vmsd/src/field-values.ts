@@ -1,8 +1,8 @@
 /**
  * Lazy decoding of leaf values from a walked field tree. Encodings are those of
- * `migration/vmstate-types.c` (all big-endian, `qemu_put_be*`) and, for the Arm custom
- * infos, `target/arm/machine.c` (`vmstate_cpsr`, `vmstate_fpscr`, `vmstate_fpcr`,
- * `vmstate_fpsr`, `vmstate_pstate64`, `vmstate_powered_off`).
+ * `migration/vmstate-types.c` (all big-endian, `qemu_put_be*`). A device may define infos
+ * of its own (`VMStateInfo` in its target's code); their kinds live with that device's
+ * package, and a caller that knows them passes a table that includes them.
  */
 import { MalformedError } from "@vmstate/wire";
 import { elementCount, type FieldTree } from "./field-tree.js";
@@ -14,11 +14,14 @@ export interface ScalarKind {
   bool?: boolean;
 }
 
+/** Leaf kinds by vmdesc `type` name (the VMStateInfo `.name`). */
+export type ScalarKinds = Readonly<Record<string, ScalarKind>>;
+
 /**
- * Leaf types by vmdesc `type` name (the VMStateInfo `.name`). Note `int64 equal` is
+ * The generic leaf types of `migration/vmstate-types.c`. Note `int64 equal` is
  * `vmstate_info_uint64_equal`, an unsigned 64-bit value despite its name.
  */
-export const SCALAR_KINDS: Readonly<Record<string, ScalarKind>> = {
+export const VMSTATE_SCALAR_KINDS: ScalarKinds = {
   bool: { width: 1, signed: false, bool: true },
   int8: { width: 1, signed: true },
   uint8: { width: 1, signed: false },
@@ -35,12 +38,6 @@ export const SCALAR_KINDS: Readonly<Record<string, ScalarKind>> = {
   "uint32 equal": { width: 4, signed: false },
   "int64 equal": { width: 8, signed: false },
   timer: { width: 8, signed: false },
-  cpsr: { width: 4, signed: false },
-  fpscr: { width: 4, signed: false },
-  fpcr: { width: 8, signed: false },
-  fpsr: { width: 8, signed: false },
-  pstate64: { width: 8, signed: false },
-  powered_off: { width: 1, signed: false, bool: true },
 };
 
 /** A decoded leaf: `number` up to 32 bits, `bigint` for 64 bits, `boolean` for bool types. */
@@ -48,19 +45,20 @@ export type ScalarValue = number | bigint | boolean;
 
 /**
  * Reads the value of a single-element leaf node.
- * @throws MalformedError code `VMDESC` if the node is an array, its type is not a known
- *   leaf type, or its described size does not match the type's width.
+ * @param kinds the leaf types to know; add a device's own infos to read its custom fields.
+ * @throws MalformedError code `VMDESC` if the node is an array, its type is not in `kinds`,
+ *   or its described size does not match the type's width.
  */
-export function readScalar(bytes: Uint8Array, node: FieldTree): ScalarValue {
+export function readScalar(bytes: Uint8Array, node: FieldTree, kinds: ScalarKinds = VMSTATE_SCALAR_KINDS): ScalarValue {
   if (elementCount(node) !== 1) {
     throw new MalformedError("VMDESC", `field "${node.name}" has ${elementCount(node)} elements, not one`);
   }
-  return readElement(bytes, node, 0);
+  return readElement(bytes, node, 0, kinds);
 }
 
-/** Reads element `i` of a leaf node (a compressed array or a single element). */
-export function readElement(bytes: Uint8Array, node: FieldTree, i: number): ScalarValue {
-  const kind = kindOf(node);
+/** Reads element `i` of a leaf node (a compressed array or a single element); `kinds` as for {@link readScalar}. */
+export function readElement(bytes: Uint8Array, node: FieldTree, i: number, kinds: ScalarKinds = VMSTATE_SCALAR_KINDS): ScalarValue {
+  const kind = kindOf(node, kinds);
   const at = elementOffset(node, i, kind.width);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (kind.width) {
@@ -102,8 +100,8 @@ export function elementBytes(bytes: Uint8Array, node: FieldTree, i: number): Uin
   return bytes.subarray(at, at + size);
 }
 
-function kindOf(node: FieldTree): ScalarKind {
-  const kind = SCALAR_KINDS[node.type];
+function kindOf(node: FieldTree, kinds: ScalarKinds): ScalarKind {
+  const kind = kinds[node.type];
   if (kind === undefined) throw new MalformedError("VMDESC", `field "${node.name}" has type "${node.type}", not a known scalar type`);
   return kind;
 }

@@ -1,6 +1,8 @@
 /**
  * @vmstate/vmsd: the vmdesc JSON model, a field walker that finds every field's byte span
- * in a device section, and built-in fallback schemas for streams without a vmdesc.
+ * in a device section, and generic vmdesc edits. Device-specific schemas (for streams
+ * without a vmdesc) live with their device's package and build the description this walker
+ * takes.
  */
 export { parseJson, serializeJson, quote, rawMembers, MAX_JSON_DEPTH } from "./json.js";
 export type { JsonValue, JsonObject, ParseJsonOptions } from "./json.js";
@@ -24,12 +26,9 @@ export {
   readUint64Array,
   elementBytes,
   fieldBytes,
-  SCALAR_KINDS,
+  VMSTATE_SCALAR_KINDS,
 } from "./field-values.js";
-export type { ScalarKind, ScalarValue } from "./field-values.js";
-export { walkArmCpu, describeArmCpu, ARM_CPU_VERSION, MAX_CPREG_COUNT } from "./arm-cpu-schema.js";
-export type { ArmCpuWalkOptions } from "./arm-cpu-schema.js";
-export { setArrayLen, CPREG_TEMPLATES } from "./vmdesc-edit.js";
+export type { ScalarKind, ScalarKinds, ScalarValue } from "./field-values.js";
+export { setArrayLen } from "./vmdesc-edit.js";
 export type { NewFieldTemplate } from "./vmdesc-edit.js";
 export { removeSubsection } from "./vmdesc-subsections.js";
-export { readCpregArrays, CPREG_FIELDS, type CpregArrays } from "./arm-cpregs.js";

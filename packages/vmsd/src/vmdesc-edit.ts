@@ -18,18 +18,13 @@ export interface NewFieldTemplate {
   size: number;
 }
 
-/** Templates for the Arm cpu cpreg arrays (`target/arm/machine.c:vmstate_arm_cpu`, fields 14 and 15). */
-export const CPREG_TEMPLATES: Readonly<Record<string, NewFieldTemplate>> = {
-  cpreg_vmstate_indexes: { after: ["cpreg_vmstate_array_len"], type: "uint64", size: 8 },
-  cpreg_vmstate_values: { after: ["cpreg_vmstate_indexes", "cpreg_vmstate_array_len"], type: "uint64", size: 8 },
-};
-
 /**
  * Sets the described element count of the compressed array `fieldName` (a top-level field
  * of device `deviceName`/`instanceId`) to `n`, handling the transitions between the three
  * forms (N ≥ 2, 1, 0) in both directions, with QEMU's key order `name, array_len, type, …`.
- * @param template needed only to re-create an entry that is absent (count 0); defaults to
- *   {@link CPREG_TEMPLATES} for the cpreg arrays.
+ * @param template needed only to re-create an entry that is absent (count 0): the device's
+ *   own schema knows where it goes, this generic edit does not. Pass `undefined` when the
+ *   field can never have been empty.
  * @returns whether the document changed.
  * @throws MalformedError code `VMDESC` if the device is not described.
  * @throws UnsupportedError if the field is described element by element (`index`), split
@@ -41,7 +36,7 @@ export function setArrayLen(
   instanceId: number,
   fieldName: string,
   n: number,
-  template: NewFieldTemplate | undefined = CPREG_TEMPLATES[fieldName],
+  template: NewFieldTemplate | undefined,
 ): boolean {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`array length ${n} is not a non-negative integer`);
   const path = `vmdesc / ${deviceName} (${instanceId}) / ${fieldName}`;

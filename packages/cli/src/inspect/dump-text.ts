@@ -1,5 +1,4 @@
-import { SCALAR_KINDS } from "@vmstate/vmsd";
-import type { DumpField, DumpSection, DumpValue, DumpVmsd } from "@vmstate/inspect";
+import { SCALAR_KINDS, type DumpField, type DumpSection, type DumpValue, type DumpVmsd } from "@vmstate/inspect";
 import { hexOffset } from "./report-text.js";
 
 /** Terminal width the text is laid out for. */

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LimitError, MalformedError, TruncatedError, UnsupportedError } from "@vmstate/wire";
-import { walkArmCpu } from "./arm-cpu-schema.js";
-import { findField, findSubsection } from "./field-tree.js";
-import { readScalar, readUint64Array } from "./field-values.js";
-import { parseVmdesc, type DeviceDesc } from "./vmdesc-model.js";
-import { walkSection } from "./walker.js";
+import { findField, findSubsection, parseVmdesc, readScalar, readUint64Array, walkSection, type DeviceDesc } from "@vmstate/vmsd";
+import { walkArmCpu } from "./schema.js";
 
 const be32 = (v: number): number[] => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
 const be64 = (v: bigint): number[] => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(56 - 8 * i)) & 255n));
@@ -119,6 +116,19 @@ describe("walkArmCpu", () => {
     const bad = cpuSection({ n: 3 }).bytes;
     bad[637 + 48 + 12] = 4; // cpu/vfp version 3 -> 4
     expect(() => walkArmCpu(bad, 0, OPTS)).toThrow(/version 4 is not known/);
+  });
+
+  it("walks cpu/wfxt-timer and cpu/fpmr, and then names field 13 as 11.x does", () => {
+    const timer = [...subHeader("cpu/wfxt-timer", 1), ...be64(0xffffffffffffffffn)];
+    const fpmr = [...subHeader("cpu/fpmr", 1), ...be64(0x1234n)];
+    const { bytes } = cpuSection({ n: 2 });
+    const framed = Uint8Array.from([...bytes, ...timer, ...fpmr, 0x7e]);
+    const { node, end } = walkArmCpu(framed, 0, OPTS);
+    expect(end).toBe(framed.length - 1);
+    expect(node.subsections!.map((s) => s.name)).toEqual(["cpu/vfp", "cpu/irq-line-state", "cpu/wfxt-timer", "cpu/fpmr"]);
+    expect(readScalar(framed, findSubsection(node, "cpu/fpmr")!.children[0]!)).toBe(0x1234n);
+    expect(findField(node, "cpreg_vmstate_array_len")!.type).toBe("int32");
+    expect(findField(walkArmCpu(Uint8Array.from([...bytes, 0x7e]), 0, OPTS).node, "cpreg_vmstate_array_len")!.type).toBe("int32 le");
   });
 
   it("refuses another section version", () => {

@@ -1,12 +1,6 @@
 import { MalformedError, readBe32, readBe64 } from "@vmstate/wire";
-import { findField, type FieldTree } from "./field-tree.js";
-
-/** Field names of the Arm `cpu` section's register list (`target/arm/machine.c`). */
-export const CPREG_FIELDS = {
-  LEN: "cpreg_vmstate_array_len",
-  INDEXES: "cpreg_vmstate_indexes",
-  VALUES: "cpreg_vmstate_values",
-} as const;
+import { findField, type FieldTree } from "@vmstate/vmsd";
+import { CPREG_FIELDS } from "./section.js";
 
 /**
  * The register list of one Arm `cpu` section: field 13 (a signed be32 count) followed at

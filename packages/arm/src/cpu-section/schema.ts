@@ -1,21 +1,22 @@
 /**
  * A built-in schema for the Arm `cpu` section (`target/arm/machine.c:vmstate_arm_cpu`,
- * version 22, one wire layout from QEMU 7.2 to 10.2 and master) for streams that carry no
- * vmdesc. Rather than a second walker, it builds from the bytes the description QEMU would
- * have written into the vmdesc for this very section (field 13 gives the cpreg array
- * length, subsection presence is found by the loader's peek rule) and hands it to
- * {@link walkSection}, so the tree is the same as a vmdesc-driven walk produces.
+ * version 22, one wire layout from QEMU 7.2 to 11.1) for streams that carry no vmdesc.
+ * Rather than a second walker, it builds from the bytes the description QEMU would have
+ * written into the vmdesc for this very section (field 13 gives the cpreg array length,
+ * subsection presence is found by the loader's peek rule, field 13's type follows the
+ * release the section shows: `cpreg-len-type.ts`) and hands it to {@link walkSection}, so
+ * the tree is the same as a vmdesc-driven walk produces.
  *
- * Subsection layouts were checked against `target/arm/machine.c` of QEMU 10.1 and 10.2;
- * `cpu/event` (after 10.2) is taken from wire-format.md §12.3 only.
+ * Subsection layouts were checked against `target/arm/machine.c` of QEMU 10.1 and 10.2,
+ * and against QEMU 11.1.3's own tables (its vmdesc, and the `VMStateDescription`s in the
+ * Debian trixie-backports binary: names, versions, fields, and the order of the list).
  */
-import { LimitError, MalformedError, TruncatedError, UnsupportedError, decodeLatin1, readBe32 } from "@vmstate/wire";
-import type { WalkResult } from "./field-tree.js";
-import type { DeviceDesc, FieldDesc, VmsdDesc } from "./vmdesc-model.js";
-import { QEMU_VM_SUBSECTION, walkSection, type WalkOptions } from "./walker.js";
+import { LimitError, MalformedError, TruncatedError, UnsupportedError, decodeLatin1, readBe32, readBe64 } from "@vmstate/wire";
+import { QEMU_VM_SUBSECTION, walkSection, type DeviceDesc, type FieldDesc, type VmsdDesc, type WalkOptions, type WalkResult } from "@vmstate/vmsd";
+import { sysRegId } from "../regid.js";
+import { cpregLenType, CPREG_LEN_TYPE_LE } from "./cpreg-len-type.js";
+import { ARM_CPU_VERSION, CPREG_FIELDS } from "./section.js";
 
-/** `vmstate_arm_cpu.version_id`, unchanged from QEMU 2.x to master. */
-export const ARM_CPU_VERSION = 22;
 /** Most cpreg entries we accept in field 13 before allocating anything (real lists: ~100–600). */
 export const MAX_CPREG_COUNT = 65536;
 
@@ -30,12 +31,16 @@ function structArray(name: string, n: number, vmsd: string, fields: FieldDesc[])
   return { name, array_len: n, type: "struct", struct: { vmsd_name: vmsd, version: 1, fields }, size: bytesOf(fields) };
 }
 
-/** Fields 1–13 of `vmstate_arm_cpu` (wire-format.md §12.2); field 13 sits at byte 568. */
+/** Fields 1–12 of `vmstate_arm_cpu` (wire-format.md §12.2); field 13 follows at byte 568. */
 const HEAD: FieldDesc[] = [
   u32("env.regs", 16), u64("env.xregs", 32), u64("env.pc"), f("cpsr", "cpsr", 4), u32("env.spsr"),
   u64("env.banked_spsr", 8), u32("env.banked_r13", 8), u32("env.banked_r14", 8), u32("env.usr_regs", 5),
-  u32("env.fiq_regs", 5), u64("env.elr_el", 4), u64("env.sp_el", 4), f("cpreg_vmstate_array_len", "int32 le", 4),
+  u32("env.fiq_regs", 5), u64("env.elr_el", 4), u64("env.sp_el", 4),
 ];
+/** Where field 13, the cpreg count, starts in the section. */
+const LEN_AT = bytesOf(HEAD);
+/** The ID register whose WFxT field tells whether `cpu/wfxt-timer` marks an 11.x stream. */
+const ID_AA64ISAR2_EL1 = sysRegId(3, 0, 0, 6, 2);
 /** Fields 16–25, after the two cpreg arrays. Names as QEMU ≥ 9.0 writes them. */
 const TAIL: FieldDesc[] = [
   u64("env.exclusive_addr"), u64("env.exclusive_val"), u64("env.exclusive_high"), f("unused", "unused_buffer", 8),
@@ -93,13 +98,17 @@ const SUBSECTIONS: Readonly<Record<string, SubsectionSchema>> = {
   "cpu/syndrome64": sub(1, [u64("env.exception.syndrome")]),
   "cpu/pstate64": sub(1, [f("pstate64", "pstate64", 8)]),
   "cpu/event": sub(1, [f("env.event_register", "bool", 1)]),
+  "cpu/fpmr": sub(1, [u64("env.vfp.fpmr")]),
 };
 
-/** Top-level subsections of `cpu`, in the emission order of the union of 7.2 … master. */
+/**
+ * Top-level subsections of `cpu` in emission order, the union of 7.2 … 11.1: 11.1 sends
+ * them in this order without `cpu/iwmmxt` (gone in 10.2), and ends with `cpu/fpmr`.
+ */
 const TOP_SUBSECTIONS = [
   "cpu/vfp", "cpu/iwmmxt", "cpu/m", "cpu/thumb2ee", "cpu/pmsav7-rnr", "cpu/pmsav7", "cpu/pmsav8", "cpu/m-security",
   "cpu/sve", "cpu/sme", "cpu/zt0", "cpu/serror", "cpu/irq-line-state", "cpu/wfxt-timer", "cpu/syndrome64",
-  "cpu/pstate64", "cpu/event",
+  "cpu/pstate64", "cpu/event", "cpu/fpmr",
 ];
 
 function bytesOf(fields: FieldDesc[]): number {
@@ -144,18 +153,30 @@ export function describeArmCpu(bytes: Uint8Array, pos: number, opts: ArmCpuWalkO
   }
   const limit = Math.min(opts.limitEnd ?? bytes.length, bytes.length);
   const desc: DeviceDesc = { name: "cpu", instance_id: opts.instanceId ?? 0, vmsd_name: "cpu", version: ARM_CPU_VERSION, fields: [...HEAD] };
-  const lenAt = pos + bytesOf(HEAD) - 4;
+  const lenAt = pos + LEN_AT;
+  desc.fields.push(f(CPREG_FIELDS.LEN, CPREG_LEN_TYPE_LE, 4));
   if (lenAt + 4 > limit) return { desc };
   const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(lenAt);
-  const where = { offset: opts.base + lenAt, path: `${opts.path} / cpreg_vmstate_array_len` };
-  if (n < 0) throw new MalformedError("MALFORMED", `cpreg_vmstate_array_len is negative (${n})`, where);
-  if (n > MAX_CPREG_COUNT) throw new LimitError(`cpreg_vmstate_array_len ${n} exceeds ${MAX_CPREG_COUNT}`, where);
-  if (n > 0) desc.fields.push(u64("cpreg_vmstate_indexes", n), u64("cpreg_vmstate_values", n));
+  const where = { offset: opts.base + lenAt, path: `${opts.path} / ${CPREG_FIELDS.LEN}` };
+  if (n < 0) throw new MalformedError("MALFORMED", `${CPREG_FIELDS.LEN} is negative (${n})`, where);
+  if (n > MAX_CPREG_COUNT) throw new LimitError(`${CPREG_FIELDS.LEN} ${n} exceeds ${MAX_CPREG_COUNT}`, where);
+  if (n > 0) desc.fields.push(u64(CPREG_FIELDS.INDEXES, n), u64(CPREG_FIELDS.VALUES, n));
   desc.fields.push(...TAIL);
   const peek = new Peeker(bytes, limit, opts);
   const subs = peek.subsections("cpu", TOP_SUBSECTIONS, pos + bytesOf(desc.fields));
   if (subs.list.length > 0) desc.subsections = subs.list;
+  // The peek ran past the arrays, so they are in `bytes`: field 13 can now be named.
+  const isar2 = subs.list.length > 0 ? listedValue(bytes, lenAt + 4, n, ID_AA64ISAR2_EL1) : undefined;
+  desc.fields[HEAD.length] = f(CPREG_FIELDS.LEN, cpregLenType(subs.list.map((s) => s.vmsd_name), isar2), 4);
   return peek.undecidedAt === undefined ? { desc } : { desc, undecidedAt: peek.undecidedAt };
+}
+
+/** The value listed for register `id` in the `n`-entry arrays starting at `at`, if listed. */
+function listedValue(bytes: Uint8Array, at: number, n: number, id: bigint): bigint | undefined {
+  for (let i = 0; i < n; i++) {
+    if (readBe64(bytes, at + 8 * i) === id) return readBe64(bytes, at + 8 * (n + i));
+  }
+  return undefined;
 }
 
 class Peeker {
