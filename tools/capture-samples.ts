@@ -11,8 +11,9 @@
  * what the sample is meant to have (tools/samples/inspect.ts), checks the feature was really
  * exercised (e.g. XBZRLE pages reported), loads it back into the QEMU that wrote it
  * (tools/qemu/load.ts) and, for the deliberate backward-migration sample, checks that 7.2
- * rejects it with the expected message. The manifest records exactly what a test needs to load
- * a sample again. Entries for samples not regenerated in this run are kept.
+ * rejects it with the expected message. A simulated sample gets its registers put in after the
+ * capture (`inserted`), and is checked to be refused. The manifest records exactly what a
+ * test needs to load a sample again. Entries for samples not regenerated in this run are kept.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -24,7 +25,9 @@ import { loadStream } from "./qemu/load.js";
 import { compressibleText, xbzrleLoopBytes } from "./samples/guest-data.js";
 import { inspectFraming } from "./samples/inspect.js";
 import { renderReadme } from "./samples/readme.js";
-import { SAMPLES_111, SAMPLES_72, SAMPLES_NEWER, type SampleSpec } from "./samples/specs.js";
+import { SAMPLES_111, SAMPLES_72, SAMPLES_NEWER, SAMPLES_SIMULATED, type SampleSpec } from "./samples/specs.js";
+import { simulateNewerSource } from "./simulate-newer-source.js";
+import { hex64 } from "@vmstate/wire";
 import type { ManifestEntry, Manifest } from "./samples/manifest.js";
 
 const argv = process.argv.slice(2);
@@ -36,7 +39,7 @@ const only = opt("--only")?.split(",").map((s) => s.trim()).filter(Boolean);
 const skipNewer = argv.includes("--skip-newer");
 const skip111 = argv.includes("--skip-111");
 /** Every sample, in the order the manifest and README list them. */
-const ALL_SAMPLES = [...SAMPLES_72, ...SAMPLES_NEWER, ...SAMPLES_111];
+const ALL_SAMPLES = [...SAMPLES_72, ...SAMPLES_NEWER, ...SAMPLES_111, ...SAMPLES_SIMULATED];
 const outDir = opt("--out") ?? join(repoRoot, "samples");
 
 const manifestPath = join(outDir, "manifest.json");
@@ -44,7 +47,9 @@ const previous: Manifest | undefined = existsSync(manifestPath)
   ? (JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest)
   : undefined;
 
-const specs = [...SAMPLES_72, ...(skipNewer ? [] : SAMPLES_NEWER), ...(skip111 ? [] : SAMPLES_111)].filter((s) => !only || only.includes(s.file));
+const specs = [...SAMPLES_72, ...(skipNewer ? [] : SAMPLES_NEWER), ...(skip111 ? [] : SAMPLES_111), ...SAMPLES_SIMULATED].filter(
+  (s) => !only || only.includes(s.file),
+);
 if (only) {
   const unknown = only.filter((f) => !ALL_SAMPLES.some((s) => s.file === f));
   if (unknown.length) throw new Error(`unknown sample(s): ${unknown.join(", ")}`);
@@ -88,7 +93,10 @@ async function makeSample(spec: SampleSpec): Promise<ManifestEntry> {
     live: spec.live,
     file: tmpFile,
   });
-  renameSync(tmpFile, file);
+  if (spec.inserted) {
+    await simulateNewerSource(tmpFile, file, spec.inserted);
+    rmSync(tmpFile);
+  } else renameSync(tmpFile, file);
   const bytes = readFileSync(file);
 
   // The bytes must have the framing the sample claims.
@@ -173,6 +181,7 @@ async function makeSample(spec: SampleSpec): Promise<ManifestEntry> {
       crossLoads,
     },
     exercises: spec.exercises,
+    ...(spec.inserted ? { inserted: Object.fromEntries([...spec.inserted].map(([id, v]) => [hex64(id), hex64(v)])) } : {}),
   };
 }
 

@@ -7,6 +7,8 @@ import { SAMPLES_DIR } from "./samples.js";
 /** One entry of samples/manifest.json (written by tools/capture-samples.ts). */
 export interface SampleEntry {
   file: string;
+  /** Registers put in after the capture (id → value): a simulated stream its QEMU refuses as it is. */
+  inserted?: Record<string, string>;
   qemu: { kind: QemuKind; version: string };
   /** Arguments a destination needs (the source's, without -S). */
   args: string[];

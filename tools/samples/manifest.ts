@@ -8,6 +8,8 @@ import type { QemuKind } from "../qemu/binaries.js";
 /** One committed sample. */
 export interface ManifestEntry {
   file: string;
+  /** Registers put into every vCPU after the capture (id → value, hex): a simulated stream. */
+  inserted?: Record<string, string>;
   bytes: number;
   sha256: string;
   qemu: {

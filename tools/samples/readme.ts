@@ -33,8 +33,10 @@ function section(e: ManifestEntry): string {
     `- Destination: same arguments without \`-S\`${e.source.sourceOnlyArgs.length ? ` and without the source-only \`${shellJoin(e.source.sourceOnlyArgs)}\`` : ""}` +
       (e.destination.extraArgs.length ? `, plus \`${shellJoin(e.destination.extraArgs)}\`` : "") +
       (Object.keys(e.destination.capabilities).length ? `, capabilities ${JSON.stringify(e.destination.capabilities)}` : "") +
-      `, plus \`-incoming "exec:cat ${e.file}"\`. Verified: loads back in ${e.verified.selfLoad.kind} QEMU (status ${e.verified.selfLoad.status}).`,
+      `, plus \`-incoming "exec:cat ${e.file}"\`. ` +
+      (e.verified.selfLoad.ok ? `Verified: loads back in ${e.verified.selfLoad.kind} QEMU (status ${e.verified.selfLoad.status}).` : "It does not load as it is (below)."),
   ];
+  if (e.inserted) lines.push(`- Put in after the capture, into every vCPU: ${Object.entries(e.inserted).map(([id, v]) => `\`${id}\` = \`${v}\``).join(", ")}`);
   for (const c of e.verified.crossLoads) {
     lines.push(
       `- Deliberate cross-load into ${c.kind} (${c.version}): ${c.ok ? "loaded" : "fails"}, as expected. QEMU said:`,

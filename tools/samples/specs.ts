@@ -35,6 +35,11 @@ export interface SampleSpec {
   crossLoads?: { kind: QemuKind; stderrIncludes: string }[];
   /** False when the sample must not be loaded by the QEMU that wrote it (none today). */
   selfLoad?: boolean;
+  /**
+   * Registers put into every vCPU after the capture (tools/simulate-newer-source.ts), for a
+   * stream no QEMU here can write: what a newer host kernel's QEMU saves under KVM.
+   */
+  inserted?: ReadonlyMap<bigint, bigint>;
 }
 
 const UEFI = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd";
@@ -223,4 +228,25 @@ export const SAMPLES_111: SampleSpec[] = [
   withoutVmdesc(V11_MAX, "The guest of `v11-aarch64-virt-max.mig` saved without a vmdesc: its `cpu` section (with `cpu/fpmr`) can only be read with the built-in schema."),
   V11_72_A57,
   withoutVmdesc(V11_72_A57, "The guest of `v11-aarch64-virt-7.2-a57.mig` saved without a vmdesc: the built-in schema must find `cpu/wfxt-timer` and name field 13 `int32` from the bytes alone."),
+];
+
+/** KVM_REG_ARM_VENDOR_HYP_BMAP_2, which Linux 6.15 added (wire-format.md §12.6). */
+const VENDOR_HYP_BMAP_2 = 0x6030000000160003n;
+
+/**
+ * Streams a real capture becomes after registers are put in: what no QEMU here writes, since
+ * only KVM on a newer host kernel lists them. Each says what was added, and that 7.2 refuses it.
+ */
+export const SAMPLES_SIMULATED: SampleSpec[] = [
+  {
+    file: "simulated-kvm-bmap2-aarch64-virt-7.2-a57.mig",
+    kind: "aarch64", arch: "aarch64", vcpus: 1,
+    args: base("cortex-a57", "virt-7.2"),
+    runMs: 200,
+    expect: std,
+    inserted: new Map([[VENDOR_HYP_BMAP_2, 0n]]),
+    selfLoad: false,
+    crossLoads: [{ kind: "aarch64", stderrIncludes: "Failed to load cpu:cpreg_vmstate_array_len" }],
+    exercises: "The README's headline case on a bundled file: a QEMU 7.2 capture of `-M virt-7.2 -cpu cortex-a57` into which tools/simulate-newer-source.ts put `KVM_REG_ARM_VENDOR_HYP_BMAP_2` (`0x6030000000160003`) = 0, the way QEMU on a Linux 6.15+ KVM host lists it (sorted, arrays in step, `cpreg_vmstate_array_len` and the vmdesc updated). QEMU 7.2 refuses it (`Failed to load cpu:cpreg_vmstate_array_len`); `vmstate-rewrite --hide 0x6030000000160003` gives back the capture byte for byte, which loads. Simulated, not written by a QEMU: no KVM host here.",
+  },
 ];
