@@ -16,3 +16,5 @@ export { SummaryCollector, type StreamSummary, type SectionSummary, type RamBloc
 export { scanForFooter } from "./footer-scan.js";
 export { FOOTER_SIZE, footerAt, parseFullHeaderAt, type FullHeaderAt } from "./section-header.js";
 export { ARM_CPU_IDSTR } from "./device-walk.js";
+export { readStreamHead, type StreamHead } from "./stream-head.js";
+export { locateDeviceTail, type PositionalInput, type LocatedTail, type TailSearch } from "./tail-locate.js";
