@@ -9,3 +9,4 @@ export {
   type ReportedAbsent,
   type ReportedWarning,
 } from "./hide-set.js";
+export { planTailRewrite, type SeekableStream, type TailRewrite, type TailRewriteOptions } from "./tail-rewrite.js";
