@@ -90,7 +90,7 @@ describe("streams made to mislead the search", () => {
     const walked = await fullWalkTail(original);
     const start = walked[0]!.start;
     const bytes = original.slice();
-    bytes[start - 1] ^= 0xff; // the RAM footer's section id, damaged
+    bytes[start - 1] = bytes[start - 1]! ^ 0xff; // the RAM footer's section id, damaged
     expect(await fromEnd(bytes)).toEqual({ notFound: "no 'timer' (0) section header after RAM's end decodes to the vmdesc" });
   });
 });
