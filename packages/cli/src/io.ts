@@ -8,7 +8,6 @@ export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
   openSync(path: string, flags: string, mode?: number): number;
   closeSync(fd: number): void;
   fstatSync(fd: number): FileStat;
-  statSync(path: string): FileStat;
   lstatSync(path: string): FileStat & { isSymbolicLink(): boolean };
   readlinkSync(path: string): string | Buffer;
   fchmodSync(fd: number, mode: number): void;
@@ -32,9 +31,6 @@ export interface FileStat {
   ino: number;
   isFile(): boolean;
   isDirectory(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-  isFIFO(): boolean;
 }
 
 /**
