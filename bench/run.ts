@@ -7,7 +7,8 @@
  * /dev/null`, alternating, with a bare Node.js read/write loop beside them; medians of the
  * runs, and the median of each run's own vmstate/cat ratio (the two ran back to back, so the
  * machine's load drifts less between them), with vmstate's peak RSS. Then the in-process
- * decode throughput and the inspect benchmarks (bench/inspect.ts) against QEMU's
+ * decode throughput, the file benchmarks (bench/files.ts: --in-place and -o, which do not
+ * read RAM), and the inspect benchmarks (bench/inspect.ts) against QEMU's
  * analyze-migration.py when it is available.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -17,6 +18,7 @@ import { join, resolve } from "node:path";
 import { FdReader } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
 import { runInspectBench } from "./inspect.js";
+import { runFilesBench } from "./files.js";
 import { median, timed } from "./timing.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -101,4 +103,5 @@ if (present.length === 0) {
 console.log(`node ${process.version}; ${execFileSync("nproc").toString().trim()} cores`);
 for (const f of present) benchRewrite(f);
 for (const f of present) await benchDecode(f);
+await runFilesBench(present);
 await runInspectBench(present[0]!);

@@ -124,4 +124,14 @@ describe("extract-ram on the real file system", () => {
     expect(tty.code).toBe(0);
     expect(tty.stderr).toMatch(/extract-ram \[/);
   });
+
+  it("makes missing parent directories, and fails at once where none can be made", async () => {
+    const deep = await runMain(inspectMain, ["extract-ram", join(SAMPLES_DIR, "aarch64-virt-uefi.mig"), join(dir, "c", "d", "e")]);
+    expect(deep.code).toBe(0);
+    expect(statSync(join(dir, "c", "d", "e", "virt.flash1.bin")).size).toBe(64 << 20);
+    // proc makes no directories: Node's recursive mkdir loops forever on it.
+    const proc = await runMain(inspectMain, ["extract-ram", join(SAMPLES_DIR, "aarch64-virt-uefi.mig"), "/proc/nope/deeper"]);
+    expect(proc.code).toBe(3);
+    expect(proc.stderr).toBe("vmstate-inspect: cannot create directory /proc/nope: No such file or directory\n");
+  });
 });

@@ -19,7 +19,7 @@ export interface CliRun {
 export async function runMain(
   main: (argv: string[], io: CliIo) => Promise<number>,
   argv: string[],
-  options: { stdin?: ByteInput; fs?: CliFs; stderrIsTTY?: boolean } = {},
+  options: { stdin?: ByteInput; fs?: CliFs; stderrIsTTY?: boolean; stdoutIsTTY?: boolean } = {},
 ): Promise<CliRun> {
   const stdout = new MemorySink();
   let printed = "";
@@ -31,6 +31,7 @@ export async function runMain(
     print: (t) => void (printed += t),
     fs: options.fs ?? (nodeFs as unknown as CliFs),
     stderrIsTTY: options.stderrIsTTY ?? false,
+    stdoutIsTTY: options.stdoutIsTTY ?? false,
   };
   const code = await main(argv, io);
   return { code, stdout: stdout.bytes(), printed, stderr };

@@ -7,12 +7,30 @@ import type { RamFs } from "@vmstate/inspect";
 export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
   openSync(path: string, flags: string, mode?: number): number;
   closeSync(fd: number): void;
-  fstatSync(fd: number): { size: number; isFile(): boolean };
+  fstatSync(fd: number): FileStat;
+  lstatSync(path: string): FileStat & { isSymbolicLink(): boolean };
+  readlinkSync(path: string): string | Buffer;
+  fchmodSync(fd: number, mode: number): void;
+  fchownSync(fd: number, uid: number, gid: number): void;
+  copyFileSync(from: string, to: string, mode?: number): void;
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
   existsSync(path: string): boolean;
   writeFileSync(path: string, data: string | Uint8Array): void;
   readFileSync(path: string, encoding: "utf8"): string;
+  readFileSync(path: string): Uint8Array;
+}
+
+/** What the CLIs ask of a file's status. */
+export interface FileStat {
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  dev: number;
+  ino: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
 }
 
 /**
@@ -30,6 +48,10 @@ export interface CliIo {
   fs: CliFs;
   /** Whether standard error is a terminal (progress is drawn only then). */
   stderrIsTTY: boolean;
+  /** Whether standard output is a terminal (binary output is refused there unless forced). */
+  stdoutIsTTY?: boolean;
+  /** The descriptor behind `stdout`, when it has one (a regular file is truncated back on failure). */
+  stdoutFd?: number;
 }
 
 /**
@@ -57,6 +79,13 @@ export function nodeIo(name: string): CliIo {
     get stderrIsTTY() {
       return isTerminal(2);
     },
+    get stdoutIsTTY() {
+      // fstat first: node:tty costs start-up time, and a pipe, a file or /dev/null (a
+      // character device of the memory devices' major number, 1) cannot be a terminal.
+      const st = nodeFs.fstatSync(1);
+      return st.isCharacterDevice() && st.rdev >> 8 !== 1 && isTerminal(1);
+    },
+    stdoutFd: 1,
   };
 }
 
@@ -96,6 +125,8 @@ export interface OpenedInput {
   name: string;
   bytes: ByteInput;
   size: number | undefined;
+  /** The descriptor of a regular file (read at positions by the seekable path); undefined otherwise. */
+  fd: number | undefined;
   close: () => void;
 }
 
@@ -109,9 +140,9 @@ export function isStdin(path: string): boolean {
 
 /** Opens a path, or standard input (see {@link isStdin}). */
 export function openInput(path: string, io: CliIo): OpenedInput {
-  if (isStdin(path)) return { name: "<stdin>", bytes: io.stdin(), size: undefined, close: () => {} };
+  if (isStdin(path)) return { name: "<stdin>", bytes: io.stdin(), size: undefined, fd: undefined, close: () => {} };
   const fd = io.fs.openSync(path, "r");
-  let st: { size: number; isFile(): boolean };
+  let st: FileStat;
   try {
     st = io.fs.fstatSync(fd);
   } catch (e) {
@@ -122,6 +153,7 @@ export function openInput(path: string, io: CliIo): OpenedInput {
     name: path,
     bytes: new FdReader(fd, fdIoFrom(io.fs)),
     size: st.isFile() ? st.size : undefined,
+    fd: st.isFile() ? fd : undefined,
     close: () => io.fs.closeSync(fd),
   };
 }

@@ -3,6 +3,7 @@ import { VmstateError } from "@vmstate/wire";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.js";
 import { isTerminal, type CliIo } from "./io.js";
 import { VERSION } from "./version.js";
+import { FileError, FileProblem, describeSystemError, isSystemError } from "./files/system-error.js";
 
 /** What a command handler hands back to the runner: the work to await. */
 export type Task = () => Promise<ExitCode>;
@@ -79,18 +80,14 @@ export function exitCodeFor(e: unknown): ExitCode {
     if (e.code === "STRICT" || e.code === "NOT_APPLICABLE") return EXIT.REFUSED;
     return EXIT.BAD_STREAM;
   }
-  if (isSystemError(e)) return EXIT.IO;
+  if (isSystemError(e) || e instanceof FileError || e instanceof FileProblem) return EXIT.IO;
   return EXIT.INTERNAL;
 }
 
 /** One line, no stack: what went wrong and where. */
 export function describeError(e: unknown): string {
-  if (e instanceof VmstateError || e instanceof UsageError) return e.message;
-  if (isSystemError(e)) return `${e.syscall ?? "I/O"} failed${e.path ? ` for ${e.path}` : ""}: ${e.code}`;
+  if (e instanceof VmstateError || e instanceof UsageError || e instanceof FileError || e instanceof FileProblem) return e.message;
+  if (isSystemError(e)) return describeSystemError(e);
   const err = e as Error;
   return `internal error: ${err?.message ?? String(e)} (this is a bug in vmstate; please report it with the input)`;
-}
-
-function isSystemError(e: unknown): e is NodeJS.ErrnoException {
-  return typeof (e as NodeJS.ErrnoException)?.code === "string" && typeof (e as NodeJS.ErrnoException)?.syscall === "string";
 }

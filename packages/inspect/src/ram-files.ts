@@ -18,6 +18,7 @@
  */
 import { join } from "node:path";
 import type { PageTarget } from "./ram-extract.js";
+import { makeDirectories } from "./make-directories.js";
 
 /** The synchronous positional file calls extraction makes; node:fs and memfs both have them. */
 export interface RamFs {
@@ -53,7 +54,7 @@ export class BlockFiles implements PageTarget {
     private readonly fs: RamFs,
     private readonly dir: string,
   ) {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectories(fs, dir);
   }
 
   open(block: string, length: number): void {

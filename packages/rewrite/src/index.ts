@@ -16,3 +16,4 @@ export {
   type ReportedWarning,
 } from "./report.js";
 export { FitTransform, planOf, type FitOptions } from "./fit-transform.js";
+export { planTailRewrite, type SeekableStream, type TailRewrite, type TailRewriteOptions } from "./tail-rewrite.js";

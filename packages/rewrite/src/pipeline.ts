@@ -1,5 +1,6 @@
 import type { ByteInput, ByteSink } from "@vmstate/wire";
-import { StreamDecoder, StreamEncoder, startsDeviceTail, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
+import { StreamDecoder, StreamEncoder, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
+import { TransformedTail } from "./transformed-tail.js";
 
 /**
  * A change to a stream, applied record by record. It returns the record to write: the same
@@ -51,21 +52,9 @@ export async function rewriteStream(input: ByteInput, sink: ByteSink, options: R
   };
   const decoder = new StreamDecoder(input, { ...options.decode, passThrough, ramRecords: false });
   const encoder = new StreamEncoder(sink);
-  const transforms = options.transforms ?? [];
-  let held: StreamRecord[] = [];
-  let inTail = false;
-  for await (const original of decoder.records()) {
-    let rec = original;
-    for (const t of transforms) rec = t.apply(rec, decoder.info);
-    inTail ||= startsDeviceTail(rec);
-    if (inTail) held.push(rec);
-    else if (rec !== original) {
-      throw new Error(`a transform changed a ${rec.kind} record before the device state; only device state can be rewritten`);
-    }
-  }
-  for (const t of transforms) if (t.finishTail) held = t.finishTail(held, decoder.info);
-  for (const t of transforms) t.finish?.(decoder.info);
-  for (const rec of held) {
+  const tail = new TransformedTail(options.transforms ?? []);
+  for await (const original of decoder.records()) tail.take(original, decoder.info);
+  for (const rec of tail.finish(decoder.info)) {
     bytesOut += rec.bytes.length;
     await encoder.write(rec);
   }

@@ -1,18 +1,16 @@
 import type { Argv } from "yargs";
-import type { ByteSink } from "@vmstate/wire";
 import { RewritePlanTransform, rewriteStream, type RecordTransform } from "@vmstate/rewrite";
 import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo, type OpenedInput } from "../io.js";
-import { AtomicOutput } from "../atomic-output.js";
-import { Progress } from "../progress.js";
+import type { CliIo } from "../io.js";
 import { runCli } from "../run-cli.js";
 import { parseRequest, type RewriteArgs } from "./request.js";
 import { reportLines } from "./report-lines.js";
+import { runRewrite, type RewriteIoArgs } from "./run-rewrite.js";
 
 const DESCRIPTION = [
   'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files. RAM streams through in constant memory; only the device state at the end is held, edited and written.',
-  "With no change requested it validates every record and copies the stream byte for byte.",
+  "With no change requested it validates the stream and copies it byte for byte. A file as input is not read through: its device state is found from the end, and only that is decoded and rewritten (--check-ram reads every record).",
   "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). --add inserts a register the destination expects (kept sorted; an id already present is left alone when it holds that value, and refused otherwise). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2.",
   "--drop-subsection removes a subsection an older destination does not know (e.g. cpu/wfxt-timer, which QEMU 11.1 sends and 7.2 refuses) from every section of its device, and from the vmdesc. The section must be decodable: described by the vmdesc, or the Arm cpu section.",
   "Every change is one line on stderr with its risk class: [tolerated] QEMU itself accepts the stream without it (QEMU 11.1 tolerates KVM_REG_ARM_VENDOR_HYP_BMAP_2 missing when it is 0, and TCR2_EL1, PIRE0_EL1, PIR_EL1 missing); [enforced] a read-only register (ID registers, CLIDR, CTR, L2CTLR, ...) whose value the destination imposes anyway; [guest-state] anything else: the guest loses or sees another value (a hidden register holding real state, a set or added writable register, a dropped subsection). --strict refuses (exit 4, no device state written) when any change is guest-state or a requested register or subsection is absent.",
@@ -31,9 +29,18 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
             alias: "o",
             type: "string",
             default: "-",
-            describe: "output file ('-' for stdout); written aside, fsynced and renamed, so a bad input leaves no partial file",
+            describe:
+              "output file ('-' for stdout); a regular file is written aside, fsynced and renamed (keeping an existing file's mode and owner), so a bad input leaves no partial file; a symbolic link writes its target, a device or FIFO is written into",
           })
-          .option("in-place", { type: "boolean", default: false, describe: "rewrite the -i file itself (write aside, fsync, rename; the original is untouched on any error)" })
+          .option("in-place", {
+            type: "boolean",
+            default: false,
+            describe:
+              "rewrite the -i file itself: only the device state at its end is rewritten, after an undo record of it (FILE.vmstate-undo) is synced; the next run rolls back an interrupted one",
+          })
+          .option("check-ram", { type: "boolean", default: false, describe: "with a file as input, read and check every RAM record too (by default a file's device state is found from its end)" })
+          .option("verbose", { alias: "v", type: "boolean", default: false, describe: "say how the device state was found (from the end, or by reading every record, and why)" })
+          .option("force", { alias: "f", type: "boolean", default: false, describe: "write the stream to standard output even when it is a terminal" })
           .option("hide", { type: "string", array: true, default: [], describe: "register id(s) to remove from every vCPU; repeatable, comma lists allowed" })
           .option("hide-from", { type: "string", describe: "file with register ids to hide, one per line ('#' comments)" })
           .option("set", { type: "string", array: true, default: [], describe: "ID=VALUE: replace the value of a register that is present; repeatable, comma lists allowed" })
@@ -58,42 +65,25 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           .example("$0 --drop-subsection cpu/wfxt-timer --add PAR=0 < 11.1.mig > 7.2.mig", "drop a subsection and add a register an older QEMU expects")
           .example("$0 --dry-run -i vm.mig --hide-from hidden.txt", "show what would change")
           .example("$0 < saved.mig > copy.mig", "validate and copy a stream"),
-      (args) => run(() => rewrite(args as unknown as RewriteArgs, io)),
+      (args) => run(() => rewrite(args as unknown as RewriteArgs & RewriteIoArgs, io)),
     ),
   );
 }
 
-async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
+async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<ExitCode> {
   const request = parseRequest(args, io);
   const edit = request.changes ? new RewritePlanTransform(request.plan) : undefined;
   const transforms: RecordTransform[] = edit ? [edit] : [];
-  const target = args.inPlace ? args.input : args.output;
-  let input: OpenedInput | undefined;
-  let out: AtomicOutput | undefined;
   let completed = false;
   try {
-    input = openInput(args.input, io);
-    out = args.dryRun || target === "-" ? undefined : new AtomicOutput(target, io);
-    const sink: ByteSink = args.dryRun ? DISCARD : (out?.sink ?? io.stdout);
-    const progress = new Progress(io, input.size, "vmstate-rewrite");
-    try {
-      await rewriteStream(input.bytes, sink, {
-        transforms,
-        decode: { maxTailBytes: args.maxTail * 1048576 },
-        onProgress: (o) => progress.update(o),
-      });
+    await runRewrite(args, transforms, io, () => {
       completed = true;
-    } finally {
-      progress.done();
-      // The report says what was found even when the rewrite was refused.
-      if (edit) emitReport(edit, args, completed, io);
-    }
-    if (out) await out.commit();
-    return EXIT.OK;
+    });
   } finally {
-    out?.abandon();
-    input?.close();
+    // The report says what was found even when the rewrite was refused.
+    if (edit) emitReport(edit, args, completed, io);
   }
+  return EXIT.OK;
 }
 
 function emitReport(edit: RewritePlanTransform, args: RewriteArgs, completed: boolean, io: CliIo): void {
@@ -107,7 +97,4 @@ function emitReport(edit: RewritePlanTransform, args: RewriteArgs, completed: bo
     io.stderr(`vmstate-rewrite: could not write --report-json ${args.reportJson}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
   }
 }
-
-/** --dry-run writes nowhere. */
-const DISCARD: ByteSink = { write: () => {}, end: async () => {} };
 

@@ -1,0 +1,32 @@
+import { dirname } from "node:path";
+import type { CliFs } from "../io.js";
+
+/** Writes all of `bytes` at `position` (a file may take less per call). */
+export function writeAllAt(fs: CliFs, fd: number, bytes: Uint8Array, position: number): void {
+  for (let p = 0; p < bytes.length; ) p += fs.writeSync(fd, bytes, p, bytes.length - p, position + p);
+}
+
+/** `length` bytes from `position`; fewer only at the end of the file. */
+export function readAt(fs: CliFs, fd: number, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let p = 0;
+  while (p < length) {
+    const n = fs.readSync(fd, out, p, length - p, position + p);
+    if (n === 0) break;
+    p += n;
+  }
+  return p === length ? out : out.subarray(0, p);
+}
+
+/**
+ * Makes a new, removed or renamed name in the directory of `path` durable: the entry
+ * lives in the directory, which has to be synced itself (fsync on the file does not do it).
+ */
+export function syncDirectoryOf(fs: CliFs, path: string): void {
+  const fd = fs.openSync(dirname(path), "r");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
