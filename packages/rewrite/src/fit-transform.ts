@@ -1,7 +1,7 @@
 import { VmstateError } from "@vmstate/wire";
 import type { StreamInfo, StreamRecord } from "@vmstate/stream";
 import { StreamStateCollector } from "@vmstate/inspect";
-import { explainLoad, type Destination, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/destination";
+import { explainLoad, FIXABLE_KINDS, type Destination, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/destination";
 import type { RecordTransform } from "./pipeline.js";
 import { RewritePlanTransform, type RewritePlan } from "./plan-transform.js";
 
@@ -53,10 +53,8 @@ export class FitTransform implements RecordTransform {
     this.explanation = e;
     if (e.fix === null) {
       if (e.verdict !== "refuses") return held;
-      throw new VmstateError(
-        "NOT_APPLICABLE",
-        `the destination would refuse this stream and no rewrite can change that: ${e.problems.find((p) => p.severity === "fatal")?.message ?? e.predicted_error}`,
-      );
+      const blocking = e.problems.find((p) => p.severity === "fatal" && !FIXABLE_KINDS.has(p.kind));
+      throw new VmstateError("NOT_APPLICABLE", `the destination would refuse this stream and no rewrite can change that: ${blocking?.message ?? e.predicted_error}`);
     }
     const plan = new RewritePlanTransform(planOf(e.fix, this.options.strict ?? false));
     this.applied = plan;

@@ -1,10 +1,10 @@
 import { registerName } from "@vmstate/arm";
-import { explainLoad, FIXABLE_KINDS, parseQemuRelease, WORDING_RELEASES, type Explanation, type QemuRelease, type RewriteFix } from "@vmstate/destination";
+import { explainLoad, FIXABLE_KINDS, WORDING_RELEASES, type Explanation, type RewriteFix } from "@vmstate/destination";
 import { VERDICT_EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
 import { isStdin } from "../io.js";
-import { readDestination } from "./dest-input.js";
+import { parseDestQemu, readDestination } from "../destination-input.js";
 import { wrap } from "./report-text.js";
 import { incompleteNote, readState, throwFailures } from "./state-input.js";
 
@@ -16,7 +16,7 @@ import { incompleteNote, readState, throwFailures } from "./state-input.js";
  */
 export async function explainCommand(src: string, dest: string, options: { json: boolean; destQemu?: string }, io: CliIo): Promise<ExitCode> {
   if (isStdin(src) && isStdin(dest)) throw new UsageError("only one of SRC and --dest can be standard input");
-  const destQemu = options.destQemu === undefined ? undefined : qemuRelease(options.destQemu);
+  const destQemu = options.destQemu === undefined ? undefined : parseDestQemu(options.destQemu);
   const destination = await readDestination(dest, io);
   const source = await readState(src, io);
   const result = explainLoad(source, destination, { srcPath: src, destQemu });
@@ -26,12 +26,6 @@ export async function explainCommand(src: string, dest: string, options: { json:
   else io.print(formatExplanation(result, notes));
   throwFailures(states);
   return VERDICT_EXIT[result.verdict];
-}
-
-function qemuRelease(text: string): QemuRelease {
-  const release = parseQemuRelease(text);
-  if (release === undefined) throw new UsageError(`--dest-qemu ${text}: give the destination's QEMU version, such as 10.2 or 7.2.22`);
-  return release;
 }
 
 const SEVERITY = { fatal: "refused", possible: "maybe", warning: "warning" } as const;

@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
-import { RewritePlanTransform, rewriteStream, type RecordTransform } from "@vmstate/rewrite";
+import { FitTransform, RewritePlanTransform, type RecordTransform, type RewriteReport } from "@vmstate/rewrite";
+import { parseDestQemu, readDestination } from "../destination-input.js";
 import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -13,6 +14,7 @@ const DESCRIPTION = [
   "With no change requested it validates the stream and copies it byte for byte. A file as input is not read through: its device state is found from the end, and only that is decoded and rewritten (--check-ram reads every record).",
   "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). --add inserts a register the destination expects (kept sorted; an id already present is left alone when it holds that value, and refused otherwise). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2.",
   "--drop-subsection removes a subsection an older destination does not know (e.g. cpu/wfxt-timer, which QEMU 11.1 sends and 7.2 refuses) from every section of its device, and from the vmdesc. The section must be decodable: described by the vmdesc, or the Arm cpu section.",
+  "--fit DEST makes the stream fit a destination in one step: DEST is a stream that destination saved (or a file of its register ids), --dest-qemu names its QEMU release, and the rewrite is the one `vmstate-inspect explain SRC --dest DEST` proposes (hide, set, add, drop-subsection), worked out once the stream has been read and applied in the same pass. It refuses (exit 4) when the destination would refuse the stream for a reason no rewrite changes (machine type, devices).",
   "Every change is one line on stderr with its risk class: [tolerated] QEMU itself accepts the stream without it (QEMU 11.1 tolerates KVM_REG_ARM_VENDOR_HYP_BMAP_2 missing when it is 0, and TCR2_EL1, PIRE0_EL1, PIR_EL1 missing); [enforced] a read-only register (ID registers, CLIDR, CTR, L2CTLR, ...) whose value the destination imposes anyway; [guest-state] anything else: the guest loses or sees another value (a hidden register holding real state, a set or added writable register, a dropped subsection). --strict refuses (exit 4, no device state written) when any change is guest-state or a requested register or subsection is absent.",
 ].join("\n\n");
 
@@ -56,6 +58,11 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
             default: false,
             describe: "refuse (exit 4, write no device state) when a change is guest-state or a requested register or subsection is absent",
           })
+          .option("fit", {
+            type: "string",
+            describe: "DEST: apply what `vmstate-inspect explain SRC --dest DEST` proposes; DEST is a stream the destination saved, or a file of its register ids",
+          })
+          .option("dest-qemu", { type: "string", describe: "with --fit: the destination's QEMU version (e.g. 7.2, 10.0, 11.1); otherwise inferred from DEST where it shows it" })
           .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
           .option("report-json", { type: "string", describe: "also write the report (changes with risk classes, absent items, warnings) as JSON to this file" })
           .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines on stderr (errors still go there)" })
@@ -63,6 +70,7 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.15 host load on an older one")
           .example("$0 -i vm.mig --in-place --hide VENDOR_HYP_BMAP_2 --strict", "fix a saved file, only if the register is 0")
           .example("$0 --drop-subsection cpu/wfxt-timer --add PAR=0 < 11.1.mig > 7.2.mig", "drop a subsection and add a register an older QEMU expects")
+          .example("$0 --fit old-host.mig --dest-qemu 7.2 < new.mig > fixed.mig", "make new.mig fit the QEMU 7.2 host that saved old-host.mig")
           .example("$0 --dry-run -i vm.mig --hide-from hidden.txt", "show what would change")
           .example("$0 < saved.mig > copy.mig", "validate and copy a stream"),
       (args) => run(() => rewrite(args as unknown as RewriteArgs & RewriteIoArgs, io)),
@@ -73,7 +81,8 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
 async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<ExitCode> {
   const request = parseRequest(args, io);
   const edit = request.changes ? new RewritePlanTransform(request.plan) : undefined;
-  const transforms: RecordTransform[] = edit ? [edit] : [];
+  const fit = args.fit === undefined ? undefined : await fitTransform(args, io);
+  const transforms: RecordTransform[] = [edit, fit].filter((t) => t !== undefined);
   let completed = false;
   try {
     await runRewrite(args, transforms, io, () => {
@@ -81,16 +90,34 @@ async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<Ex
     });
   } finally {
     // The report says what was found even when the rewrite was refused.
-    if (edit) emitReport(edit, args, completed, io);
+    if (edit) emitReport(edit.report, undefined, args, completed, io);
+    if (fit) emitReport(fit.applied?.report ?? EMPTY_REPORT, fitLine(fit, args), args, completed, io);
   }
   return EXIT.OK;
 }
 
-function emitReport(edit: RewritePlanTransform, args: RewriteArgs, completed: boolean, io: CliIo): void {
-  if (!args.quiet) for (const line of reportLines(edit.report, args.dryRun, completed)) io.stderr(`vmstate-rewrite: ${line}\n`);
+async function fitTransform(args: RewriteArgs, io: CliIo): Promise<FitTransform> {
+  const destQemu = args.destQemu === undefined ? undefined : parseDestQemu(args.destQemu);
+  const dest = await readDestination(args.fit!, io);
+  return new FitTransform(dest, { srcName: args.input === "-" ? "SRC" : args.input, strict: args.strict, ...(destQemu ? { destQemu } : {}) });
+}
+
+const EMPTY_REPORT: RewriteReport = { changes: [], absent: [], unchanged: [], warnings: [], cpus: [] };
+
+/** What --fit found, before its changes: the destination and its verdict on the stream as it came. */
+function fitLine(fit: FitTransform, args: RewriteArgs): string | undefined {
+  const e = fit.explanation;
+  if (e === undefined) return undefined;
+  const verdict = { loads: "would load it as it is", refuses: "would refuse it as it is", "cannot-tell": "may or may not load it as it is" }[e.verdict];
+  return `fit ${args.fit} (${e.destination_release}): the destination ${verdict}${e.fix ? "; applying the rewrite explain proposes" : ""}`;
+}
+
+function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, io: CliIo): void {
+  const lines = [...(first === undefined ? [] : [first]), ...reportLines(report, args.dryRun, completed)];
+  if (!args.quiet) for (const line of lines) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
-    io.fs.writeFileSync(args.reportJson, JSON.stringify(edit.report, null, 2) + "\n");
+    io.fs.writeFileSync(args.reportJson, JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;

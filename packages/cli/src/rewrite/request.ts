@@ -14,6 +14,10 @@ export interface RewriteArgs {
   add: string[];
   dropSubsection: string[];
   strict: boolean;
+  /** `--fit DEST`: the destination to make the stream fit (a stream it saved, or its register ids). */
+  fit?: string;
+  /** `--dest-qemu`: the destination's QEMU release, with --fit. */
+  destQemu?: string;
   dryRun: boolean;
   reportJson?: string;
   quiet: boolean;
@@ -38,7 +42,9 @@ export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; 
     const plan: RewritePlan = { hide, set: parseSetList(args.set), add: parseSetList(args.add), dropSubsections, strict: args.strict };
     checkRewritePlan(plan);
     const changes = hide.length > 0 || plan.set!.size > 0 || plan.add!.size > 0 || dropSubsections.length > 0;
-    if (args.strict && !changes) throw new UsageError("--strict applies to --hide/--set/--add/--drop-subsection, and none was given");
+    if (args.fit !== undefined && changes) throw new UsageError("--fit makes its own changes: give it without --hide/--set/--add/--drop-subsection");
+    if (args.destQemu !== undefined && args.fit === undefined) throw new UsageError("--dest-qemu goes with --fit");
+    if (args.strict && !changes && args.fit === undefined) throw new UsageError("--strict applies to --hide/--set/--add/--drop-subsection/--fit, and none was given");
     return { changes, plan };
   } catch (e) {
     if (e instanceof ArmError || e instanceof RangeError) throw new UsageError(e.message);

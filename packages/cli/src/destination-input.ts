@@ -1,16 +1,23 @@
 import { parseRegisterListText, RegisterArgumentError } from "@vmstate/arm";
-import type { Destination } from "@vmstate/destination";
+import { parseQemuRelease, type Destination, type QemuRelease } from "@vmstate/destination";
 import { QEMU_VM_FILE_MAGIC } from "@vmstate/stream";
 import { readBe32, type ByteInput } from "@vmstate/wire";
-import { openInput, type CliIo } from "../io.js";
-import { UsageError } from "../run-cli.js";
+import { openInput, type CliIo } from "./io.js";
+import { UsageError } from "./run-cli.js";
 import { readStreamState } from "@vmstate/inspect";
 
 /** Most bytes of a register-list file we read (a real list has a few hundred lines). */
 const MAX_LIST_BYTES = 4 << 20;
 
+/** `--dest-qemu TEXT` as a release. */
+export function parseDestQemu(text: string): QemuRelease {
+  const release = parseQemuRelease(text);
+  if (release === undefined) throw new UsageError(`--dest-qemu ${text}: give the destination's QEMU version, such as 10.2 or 7.2.22`);
+  return release;
+}
+
 /**
- * Reads `explain --dest`: a migration stream saved on the destination (recognised by its
+ * Reads `explain --dest` and `vmstate-rewrite --fit`: a migration stream saved on the destination (recognised by its
  * first four bytes, the `QEVM` magic, `migration/savevm.h:QEMU_VM_FILE_MAGIC`) or a text
  * file of register ids, one per line, `#` comments, names allowed (`parseRegisterListText`).
  * The file is read once, from the start: the sniffed bytes are handed on to the decoder.
