@@ -1,10 +1,14 @@
 /**
- * `npm run demo`: the main job on a bundled real stream, as a user would run it.
+ * `npm run demo`: the main job on bundled streams, as a user would run it.
  *
- * samples/newer-aarch64-virt-7.2-a57.mig was saved by QEMU 10.0 from a `-M virt-7.2 -cpu
- * cortex-a57` guest; QEMU 7.2 refuses it. The demo asks `vmstate-inspect explain` why and
- * for the fix, applies the fix with `vmstate-rewrite`, and when QEMU 7.2 is installed loads
- * the result in it.
+ * 1. The headline: samples/simulated-kvm-bmap2-aarch64-virt-7.2-a57.mig carries
+ *    KVM_REG_ARM_VENDOR_HYP_BMAP_2 the way a Linux 6.15+ host's QEMU saves it (put into a real
+ *    QEMU 7.2 capture); QEMU 7.2 refuses it, and `vmstate-rewrite --hide 0x6030000000160003`
+ *    makes it load.
+ * 2. A whole QEMU release apart: samples/v11-aarch64-virt-7.2-a57.mig was saved by QEMU 11.1
+ *    from a `-M virt-7.2 -cpu cortex-a57` guest. `vmstate-inspect explain` says why QEMU 7.2
+ *    refuses it and what would fix it; `vmstate-rewrite --fit` applies that in one step.
+ * When QEMU 7.2 is installed, every stream is loaded in it, before and after.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -14,38 +18,47 @@ import { qemuAvailability } from "./qemu/binaries.js";
 import { loadStream } from "./qemu/load.js";
 
 const root = resolve(import.meta.dirname, "..");
-const SOURCE = join(root, "samples/newer-aarch64-virt-7.2-a57.mig");
-const DEST = join(root, "samples/aarch64-virt-7.2-a57.mig");
+const sample = (f: string) => join(root, "samples", f);
+const KVM = sample("simulated-kvm-bmap2-aarch64-virt-7.2-a57.mig");
+const NEWER = sample("v11-aarch64-virt-7.2-a57.mig");
+const DEST = sample("aarch64-virt-7.2-a57.mig");
 const ARGS = ["-M", "virt-7.2", "-cpu", "cortex-a57", "-m", "32", "-nodefaults"];
 const bin = (name: string) => join(root, "packages/cli/bin", `${name}.cjs`);
+const work = mkdtempSync(join(tmpdir(), "vmstate-demo-"));
 
 /** Runs one of our commands; `expected` lists the exit statuses that are not a failure. */
-function run(name: string, args: string[], { show = true, expected = [0] } = {}): string {
-  if (show) console.log(`\n$ ${name} ${args.map((a) => (a.includes(" ") ? `'${a}'` : a)).join(" ")}`);
-  const r = spawnSync(process.execPath, [bin(name), ...args], { stdio: ["ignore", show ? "inherit" : "pipe", "inherit"], encoding: "utf8" });
+function run(name: string, args: string[], { stdin, expected = [0] }: { stdin?: string; expected?: number[] } = {}): void {
+  const shown = args.map((a) => a.replace(`${root}/`, "")).join(" ");
+  console.log(`\n$ ${name} ${shown}${stdin ? ` < ${stdin.replace(`${root}/`, "")}` : ""}`);
+  const r = spawnSync("sh", ["-c", `exec "$0" "$@"${stdin ? ' < "$STDIN"' : ""}`, process.execPath, bin(name), ...args], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, STDIN: stdin ?? "" },
+  });
   if (r.status === null || !expected.includes(r.status)) throw new Error(`${name} exited with ${r.status ?? r.signal}`);
-  if (show) console.log(`(exit status ${r.status})`);
-  return r.stdout ?? "";
+  console.log(`(exit status ${r.status})`);
 }
-
-// explain exits 6 when the destination would refuse the stream.
-run("vmstate-inspect", ["explain", SOURCE, "--dest", DEST], { expected: [6] });
-const explained = JSON.parse(run("vmstate-inspect", ["explain", SOURCE, "--dest", DEST, "--json"], { show: false, expected: [6] })) as {
-  fix: { argv: string[] } | null;
-};
-if (!explained.fix) throw new Error("explain proposed no fix");
-
-const fixed = join(mkdtempSync(join(tmpdir(), "vmstate-demo-")), "fixed.mig");
-run("vmstate-rewrite", ["-i", SOURCE, "-o", fixed, ...explained.fix.argv]);
-console.log(`\nwrote ${fixed}`);
 
 const qemu = qemuAvailability("aarch64");
-if (!qemu.available) {
-  console.log(`\n(QEMU 7.2 is not installed, so the demo stops here: ${qemu.reason})`);
-} else {
-  for (const [label, file] of [["as saved by QEMU 10.0", SOURCE], ["after vmstate-rewrite", fixed]] as const) {
-    const r = await loadStream({ binary: qemu.binary!, args: ARGS, file });
-    const said = r.stderr.trim().split("\n").filter(Boolean).slice(0, 2).join(" / ");
-    console.log(`\nQEMU 7.2 loading the stream ${label}: ${r.ok ? "loaded" : `refused (${said || r.reason})`}`);
-  }
+async function loadIn72(label: string, file: string): Promise<void> {
+  if (!qemu.available) return;
+  const r = await loadStream({ binary: qemu.binary!, args: ARGS, file });
+  const said = r.stderr.trim().split("\n").filter(Boolean).slice(0, 2).join(" / ");
+  console.log(`QEMU 7.2 loading ${label}: ${r.ok ? "loaded" : `refused (${said || r.reason})`}`);
 }
+
+console.log("== 1. A register a newer host kernel added (KVM_REG_ARM_VENDOR_HYP_BMAP_2)");
+const hidden = join(work, "old-compatible.mig");
+run("vmstate-rewrite", ["--hide", "0x6030000000160003", "-o", hidden], { stdin: KVM });
+await loadIn72("the stream as saved", KVM);
+await loadIn72("the rewritten stream", hidden);
+
+console.log("\n== 2. A stream saved by QEMU 11.1, for QEMU 7.2");
+// explain exits 6 when the destination would refuse the stream.
+run("vmstate-inspect", ["explain", NEWER, "--dest", DEST, "--dest-qemu", "7.2"], { expected: [6] });
+const fitted = join(work, "fitted.mig");
+run("vmstate-rewrite", ["-i", NEWER, "-o", fitted, "--fit", DEST, "--dest-qemu", "7.2"]);
+await loadIn72("the stream as saved by QEMU 11.1", NEWER);
+await loadIn72("the fitted stream", fitted);
+
+if (!qemu.available) console.log(`\n(QEMU 7.2 is not installed, so nothing was loaded: ${qemu.reason})`);
+console.log(`\nOutputs are in ${work}`);

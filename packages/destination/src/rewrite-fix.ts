@@ -82,14 +82,20 @@ export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadP
   const drop_subsections = dropNames.map((subsection) => ({ subsection, risk: "guest-state" as const }));
   if (hide.length + set.length + add.length + drop_subsections.length === 0) return null;
 
-  for (const h of hide) {
+  // Zero-valued registers dropped together in one line; a non-zero one each in its own.
+  const dropped = hide.filter((h) => h.risk === "guest-state");
+  const zero = dropped.filter((h) => h.values.every((v) => BigInt(v) === 0n));
+  if (zero.length > 0) {
+    warnings.push(
+      `hiding ${zero.length} writable register(s) the destination does not have, each holding 0, leaves them out of the guest's state (${zero.map((h) => h.name).join(", ")})`,
+    );
+  }
+  for (const h of dropped.filter((x) => !zero.includes(x))) {
     const nonZero = [...new Set(h.values.filter((v) => BigInt(v) !== 0n))];
-    if (h.risk === "guest-state") {
-      warnings.push(
-        `hiding ${h.name} (${h.id}) drops ${nonZero.length > 0 ? `a non-zero value (${nonZero.join(", ")})` : "its value"}: ` +
-          "the guest loses that state; hide a register only when you know the guest does not depend on it",
-      );
-    }
+    warnings.push(
+      `hiding ${h.name} (${h.id}) drops a non-zero value (${nonZero.join(", ")}): ` +
+        "the guest loses that state; hide a register only when you know the guest does not depend on it",
+    );
   }
   for (const s of set) warnings.push(`--set changes the guest-visible ${s.name} from ${s.from} to ${s.to}, the destination CPU's value`);
   for (const a of add) {
