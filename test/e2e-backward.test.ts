@@ -20,6 +20,7 @@ import { pollMigrate, shellQuote } from "../tools/qemu/capture.js";
 import { loadLike, sampleEntry } from "./support/manifest.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
 import { runMain } from "./support/cli.js";
+import { expectLoadsAndRuns } from "./support/runs.js";
 
 const OLD = "aarch64-virt-7.2-a57.mig";
 const NEW = "newer-aarch64-virt-7.2-a57.mig";
@@ -58,13 +59,7 @@ describe("backward migration 10.0 -> 7.2 (virt-7.2, cortex-a57)", () => {
     const fixed = join(dir, "fixed.mig");
     const run = await runMain(rewriteMain, ["-i", join(SAMPLES_DIR, NEW), "-o", fixed, ...fix]);
     expect(run.code, run.stderr).toBe(0);
-    const r = await loadLike(oldSample, fixed, "aarch64", true);
-    try {
-      expect(r.reason ?? "", r.stderr).toBe("");
-      expect(await resumeAndCheck(r.process!)).toBe("running");
-    } finally {
-      await r.process?.cleanup();
-    }
+    await expectLoadsAndRuns(await loadLike(oldSample, fixed, "aarch64", true));
   });
 
   it("migrates live from a running QEMU 10.0 into QEMU 7.2 through vmstate-rewrite", async () => {

@@ -14,9 +14,10 @@ import { rewriteMain } from "@vmstate/cli";
 import { formatRegId, isConstantRegister, readCpregArrays } from "@vmstate/arm";
 import { requireQemu } from "../tools/qemu/binaries.js";
 import { captureStream } from "../tools/qemu/capture.js";
-import { loadStream, resumeAndCheck } from "../tools/qemu/load.js";
+import { loadStream } from "../tools/qemu/load.js";
 import { decodeAll, equalBytes } from "./support/decode.js";
 import { runMain } from "./support/cli.js";
+import { expectLoadsAndRuns } from "./support/runs.js";
 
 const ARGS = ["-M", "virt-7.2", "-cpu", "cortex-a57", "-m", "32", "-nodefaults"];
 const dir = mkdtempSync(join(tmpdir(), "vmstate-e2e-cross-"));
@@ -92,13 +93,7 @@ describe("QEMU 11.1 -> 7.2 (virt-7.2, cortex-a57)", () => {
     expect(report).toMatch(/cpu \(0\): dropped subsection cpu\/wfxt-timer \(28 bytes\) \[guest-state: /);
     expect(report).toMatch(/cpu \(0\): set ID_DFR0_EL1 \(0x603000000013c00a\) 0x3000006 -> 0x3010006 \[enforced\]/);
     expect(report).toMatch(/cpu \(0\): added ID_AA64ISAR0_EL1 \(0x603000000013c030\) = 0x11120 \[enforced\]/);
-    const r = await load("fixed.mig", true);
-    try {
-      expect(r.reason ?? "", r.stderr).toBe("");
-      expect(await resumeAndCheck(r.process!)).toBe("running");
-    } finally {
-      await r.process?.cleanup();
-    }
+    await expectLoadsAndRuns(await load("fixed.mig", true));
   });
 
   it("--add undoes --hide on QEMU 7.2's own stream, byte for byte, and QEMU 7.2 loads the result", async () => {

@@ -17,10 +17,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectMain, rewriteMain, VERDICT_EXIT } from "@vmstate/cli";
 import type { Explanation } from "@vmstate/destination";
-import { resumeAndCheck } from "../tools/qemu/load.js";
 import { runMain } from "./support/cli.js";
 import { loadLike, sampleEntry } from "./support/manifest.js";
 import { SAMPLES_DIR } from "./support/samples.js";
+import { expectLoadsAndRuns } from "./support/runs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmstate-e2e-explain-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,13 +70,7 @@ describe.each(fixable)("explain's rewrite, then QEMU: $name", ({ src, dest }) =>
     const again = await explain(fixed, join(SAMPLES_DIR, dest));
     expect(again.verdict).toBe("loads");
     expect(again.fix).toBeNull();
-    const r = await loadLike(sampleEntry(dest), fixed, "aarch64", true);
-    try {
-      expect(r.reason ?? "", r.stderr).toBe("");
-      expect(await resumeAndCheck(r.process!)).toBe("running");
-    } finally {
-      await r.process?.cleanup();
-    }
+    await expectLoadsAndRuns(await loadLike(sampleEntry(dest), fixed, "aarch64", true));
   });
 });
 

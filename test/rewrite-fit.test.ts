@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT, rewriteMain } from "@vmstate/cli";
-import { resumeAndCheck } from "../tools/qemu/load.js";
 import { runMain } from "./support/cli.js";
 import { equalBytes } from "./support/decode.js";
 import { loadLike, sampleEntry } from "./support/manifest.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
+import { expectLoadsAndRuns } from "./support/runs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmstate-fit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,13 +32,7 @@ describe("vmstate-rewrite --fit", () => {
     const piped = await runMain(rewriteMain, ["--fit", path(DEST), "--dest-qemu", "7.2"], { stdin: [readSample(SRC)] });
     expect(piped.code, piped.stderr).toBe(EXIT.OK);
     expect(equalBytes(piped.stdout, new Uint8Array(readFileSync(fromFile)))).toBe(true);
-    const r = await loadLike(sampleEntry(DEST), fromFile, "aarch64", true);
-    try {
-      expect(r.reason ?? "", r.stderr).toBe("");
-      expect(await resumeAndCheck(r.process!)).toBe("running");
-    } finally {
-      await r.process?.cleanup();
-    }
+    await expectLoadsAndRuns(await loadLike(sampleEntry(DEST), fromFile, "aarch64", true));
   });
 
   it("changes nothing when the destination loads the stream as it is", async () => {
