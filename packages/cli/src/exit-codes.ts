@@ -15,11 +15,17 @@ export const EXIT = {
   REFUSED: 4,
   /** `vmstate-inspect diff --exit-code`: the streams differ (like `git diff --exit-code`). */
   DIFFERENT: 5,
-  /** A bug in vmstate: please report it with the input. */
+  /** A bug in vmstate: please report it with the input at {@link ISSUES_URL}. */
   INTERNAL: 70,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * Where users report bugs: the `bugs.url` of every package.json (a test keeps them equal).
+ * Said in --help and with every internal error, since a user meeting one has no other pointer.
+ */
+export const ISSUES_URL = "https://github.com/vmstate/vmstate/issues";
 
 /** Lines of at most 78 columns: yargs wraps help at 80 when standard output is not a terminal. */
 export const EXIT_CODES_HELP = [
@@ -32,5 +38,6 @@ export const EXIT_CODES_HELP = [
   "  4   refused: --strict check failed, or nothing in the stream to apply the",
   "      change to",
   "  5   differences found (vmstate-inspect diff --exit-code)",
-  "  70  internal error (a bug: please report it)",
+  "  70  internal error: a bug in vmstate; please report it, with the input,",
+  `      at ${ISSUES_URL}`,
 ].join("\n");

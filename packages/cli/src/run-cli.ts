@@ -1,6 +1,6 @@
 import yargs, { type Argv } from "yargs";
 import { VmstateError } from "@vmstate/wire";
-import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.js";
+import { EXIT, EXIT_CODES_HELP, ISSUES_URL, type ExitCode } from "./exit-codes.js";
 import { isTerminal, type CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -88,7 +88,7 @@ export function describeError(e: unknown): string {
   if (e instanceof VmstateError || e instanceof UsageError) return e.message;
   if (isSystemError(e)) return `${e.syscall ?? "I/O"} failed${e.path ? ` for ${e.path}` : ""}: ${e.code}`;
   const err = e as Error;
-  return `internal error: ${err?.message ?? String(e)} (this is a bug in vmstate; please report it with the input)`;
+  return `internal error: ${err?.message ?? String(e)} (a bug in vmstate: please report it, with the input, at ${ISSUES_URL})`;
 }
 
 function isSystemError(e: unknown): e is NodeJS.ErrnoException {
