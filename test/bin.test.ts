@@ -96,6 +96,26 @@ describe("vmstate-rewrite through pipes", () => {
   });
 });
 
+describe("vmstate-rewrite on a terminal (script(1) gives it one)", () => {
+  /** Runs a shell command line with standard input, output and error on a new terminal. */
+  function onTerminal(command: string, typed = "") {
+    return spawnSync("script", ["-qec", command, "/dev/null"], { input: typed, encoding: "utf8", timeout: 60_000 });
+  }
+
+  it("says it is waiting for a stream when standard input is the terminal", () => {
+    // Ctrl-D ends the (empty) input, so the run ends with its usual error.
+    const r = onTerminal(`'${bin("rewrite")}' -o /dev/null`, "\x04");
+    expect(r.stdout).toMatch(/^vmstate-rewrite: reading a migration stream from standard input, which is a terminal/);
+    expect(r.stdout).toContain("input ends inside the file header");
+  });
+
+  it("draws progress for a stream given as < FILE", () => {
+    const r = onTerminal(`'${bin("rewrite")}' -o /dev/null < '${resolve(SAMPLES_DIR, "aarch64-virt-max-1cpu.mig")}'`);
+    expect(r.stdout).toContain("\rvmstate-rewrite [");
+    expect(r.stdout).not.toContain("reading a migration stream from standard input");
+  });
+});
+
 describe("vmstate-inspect through pipes", () => {
   it("summarises a stream read from stdin", () => {
     const r = run("inspect", ["summary", "-"], readSample("arm-virt-a15.mig"));

@@ -34,7 +34,7 @@ describe("examples", () => {
   });
 
   it("list-registers lists what vmstate-inspect cpregs lists", async () => {
-    const cli = JSON.parse((await runMain(inspectMain, ["cpregs", "--json", sample])).printed) as { registers: { id: string; value: string; name: string }[] }[];
+    const cli = (JSON.parse((await runMain(inspectMain, ["cpregs", "--json", sample])).printed) as { cpus: { registers: { id: string; value: string; name: string }[] }[] }).cpus;
     const listed = example("list-registers", [sample]).split("\n").filter((l) => l.startsWith("  ")).map((l) => l.trim().split(/ {2}/));
     expect(listed).toEqual(cli.flatMap((cpu) => cpu.registers.map((r) => [r.id, r.value, r.name])));
   });

@@ -30,7 +30,6 @@ export async function runCli(
       .exitProcess(false)
       .strict()
       .wrap(helpWidth(argv))
-      .epilogue(EXIT_CODES_HELP)
       .help()
       .alias("h", "help")
       .version(VERSION)
@@ -48,8 +47,13 @@ export async function runCli(
     io.stderr(`${name}: ${usageError}\nTry '${name} --help'.\n`);
     return EXIT.USAGE;
   }
-  if (output) io.print(output.endsWith("\n") ? output : output + "\n");
-  if (!task) return EXIT.OK;
+  if (output) io.print(withExitCodes(output, isHelpRequest(argv)));
+  if (!task) {
+    if (output) return EXIT.OK;
+    // Nothing asked (vmstate-inspect alone): what can be asked, rather than a bare complaint.
+    io.stderr(withExitCodes(await y.getHelp(), true));
+    return EXIT.USAGE;
+  }
   try {
     return await task();
   } catch (e) {
@@ -61,13 +65,26 @@ export async function runCli(
 }
 
 /**
+ * Help ends with the exit codes, at the top and for every subcommand alike (a yargs epilogue
+ * shows only at the top).
+ */
+function withExitCodes(output: string, help: boolean): string {
+  const text = output.replace(/\n*$/, "");
+  return help ? `${text}\n\n${EXIT_CODES_HELP}\n` : `${text}\n`;
+}
+
+function isHelpRequest(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
+/**
  * Columns for help text: the terminal's, at most 100; 80 when standard output is not a
  * terminal. Only help is wrapped (errors are one line), so the terminal is asked only when
  * help is: that loads node:tty (~10 ms) and creates process.stdout, which must never happen
  * in a pipeline (see textStdout in io.ts).
  */
 function helpWidth(argv: readonly string[]): number {
-  const help = argv.includes("--help") || argv.includes("-h");
+  const help = isHelpRequest(argv);
   // A terminal that reports no size (0 columns, e.g. under script(1)) gets 80 too.
   return Math.min(100, (help && isTerminal(1) ? process.stdout.columns : undefined) || 80);
 }

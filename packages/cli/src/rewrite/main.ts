@@ -9,6 +9,7 @@ import { Progress } from "../progress.js";
 import { runCli } from "../run-cli.js";
 import { parseRequest, type RewriteArgs } from "./request.js";
 import { reportLines } from "./report-lines.js";
+import { jsonDocument } from "../json-output.js";
 
 const DESCRIPTION = [
   'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files. RAM streams through in constant memory; only the device state at the end is held, edited and written.',
@@ -36,9 +37,11 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           .option("hide-from", { type: "string", describe: "file with register ids to hide, one per line ('#' comments)" })
           .option("set", { type: "string", array: true, default: [], describe: "ID=VALUE: replace the value of a register that is present; repeatable" })
           .option("strict", { type: "boolean", default: false, describe: "refuse (exit 4, write no device state) when a hidden register is non-zero or a requested id is absent" })
+          .option("force", { type: "boolean", default: false, describe: "accept register ids of no known Arm register class (e.g. 0x1, most likely a typo)" })
           .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
           .option("report-json", { type: "string", describe: "also write the report (changes, absent ids, warnings) as JSON to this file" })
-          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines on stderr (errors still go there)" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines and no progress on stderr (errors still go there)" })
+          .option("progress", { type: "boolean", default: true, describe: "a progress bar on a terminal when the input size is known (-i FILE or < FILE); --no-progress: none" })
           .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
           .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.16 host load on an older one")
           .example("$0 -i vm.mig --in-place --hide VENDOR_HYP_BMAP_2 --strict", "fix a saved file, only if the register is 0")
@@ -61,7 +64,7 @@ async function rewrite(args: RewriteArgs, io: CliIo): Promise<ExitCode> {
     input = openInput(args.input, io);
     out = args.dryRun || target === "-" ? undefined : new AtomicOutput(target, io);
     const sink: ByteSink = args.dryRun ? DISCARD : (out?.sink ?? io.stdout);
-    const progress = new Progress(io, input.size, "vmstate-rewrite");
+    const progress = new Progress(io, input.size, "vmstate-rewrite", args.progress && !args.quiet);
     try {
       await rewriteStream(input.bytes, sink, {
         transforms,
@@ -86,7 +89,7 @@ function emitReport(hideSet: HideSetTransform, args: RewriteArgs, completed: boo
   if (!args.quiet) for (const line of reportLines(hideSet.report, args.dryRun, completed)) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
-    io.fs.writeFileSync(args.reportJson, JSON.stringify(hideSet.report, null, 2) + "\n");
+    io.fs.writeFileSync(args.reportJson, jsonDocument("rewrite-report", hideSet.report));
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;
