@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: speed and memory of vmstate on large real streams (never part of the
- * tests). Streams come from tools/make-bench-stream.ts: 1, 4 and 16 GiB guests holding
- * 300 MiB of random data per GiB; make the ones you want first (missing ones are skipped).
+ * `npm run bench`: start-up cost, repository against installed (bench/startup.ts); then speed
+ * and memory of vmstate on large real streams (never part of the tests). Streams come from
+ * tools/make-bench-stream.ts: 1, 4 and 16 GiB guests holding 300 MiB of random data per GiB;
+ * make the ones you want first (missing ones are skipped).
  *
  * For each size: `cat IN | vmstate-rewrite --hide … > /dev/null` against `cat IN | cat >
  * /dev/null`, alternating, with a bare Node.js read/write loop beside them; medians of the
@@ -19,6 +20,7 @@ import { FdReader } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
 import { runInspectBench } from "./inspect.js";
 import { runFilesBench } from "./files.js";
+import { runStartupBench } from "./startup.js";
 import { median, timed } from "./timing.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -95,12 +97,13 @@ async function benchDecode(file: string): Promise<void> {
   console.log(`decode (all records, in-process) ${mb.toFixed(0).padStart(6)} MB  ${s.toFixed(3)} s  ${(mb / s).toFixed(0)} MB/s  ${records} records`);
 }
 
+console.log(`node ${process.version}; ${execFileSync("nproc").toString().trim()} cores`);
+runStartupBench(RUNS);
 const present = streams.filter((f) => existsSync(f));
 if (present.length === 0) {
   console.error("no benchmark stream: run `npx tsx tools/make-bench-stream.ts` (and `--scale 4`, `--scale 16`) first");
   process.exit(2);
 }
-console.log(`node ${process.version}; ${execFileSync("nproc").toString().trim()} cores`);
 for (const f of present) benchRewrite(f);
 for (const f of present) await benchDecode(f);
 await runFilesBench(present);

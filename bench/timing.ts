@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 
 /** The middle value (the upper one of an even count). */
 export function median(xs: number[]): number {
@@ -15,4 +15,16 @@ export function timed(cmd: string, args: string[], options: { cwd?: string; env?
   const r = spawnSync(cmd, args, { ...options, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${String(r.stderr).slice(-2000)}`);
   return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+/**
+ * User plus system CPU seconds of one `BIN ...args` with its output discarded, as bash's
+ * `times` reports its children: CPU time varies less than wall time on a shared machine.
+ */
+export function cpuSeconds(bin: string, args: string[], cwd: string): number {
+  const out = execFileSync("bash", ["-c", '"$@" > /dev/null; times', "cpu-seconds", bin, ...args], { cwd, encoding: "utf8" });
+  const children = out.trim().split("\n")[1] ?? "";
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (seconds.length !== 2) throw new Error(`unexpected output of times: ${out}`);
+  return seconds[0]! + seconds[1]!;
 }

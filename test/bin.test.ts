@@ -4,7 +4,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +12,6 @@ import { EXIT_CODES_HELP } from "../packages/cli/src/exit-codes.js";
 
 const binDir = resolve(import.meta.dirname, "../packages/cli/bin");
 const bin = (name: string) => resolve(binDir, `vmstate-${name}.cjs`);
-const { binNodeFlags } = createRequire(import.meta.url)(resolve(binDir, "../scripts/bin-node-flags.cjs")) as { binNodeFlags: (bin: string) => string[] };
 const cliVersion = JSON.parse(readFileSync(resolve(binDir, "../package.json"), "utf8")).version as string;
 
 function run(name: string, args: string[], input?: Uint8Array) {
@@ -40,14 +38,11 @@ describe.each(["rewrite", "inspect"])("vmstate-%s", (name) => {
     expect(r.stderr.toString()).toContain(`Try 'vmstate-${name} --help'.`);
   });
 
-  it("starts from its V8 code cache (made under the bin's own Node flags)", () => {
+  it("starts from its V8 code cache (made under the bin's own Node flags, from this very bundle)", () => {
     // V8 rejects a cache made under other flags or another Node.js; the run still works then,
     // only slower, so nothing but this test would notice.
-    const flags = binNodeFlags(bin(name));
-    const probe = `const b = require(${JSON.stringify(resolve(binDir, "run-bundle.cjs"))}); const data = b.readCache(${JSON.stringify(name)}); process.stdout.write(String(data !== undefined && !b.compileBundle(${JSON.stringify(name)}, data).cachedDataRejected));`;
-    const r = spawnSync(process.execPath, [...flags, "-e", probe]);
-    expect(r.stderr.toString()).toBe("");
-    expect(r.stdout.toString()).toBe("true");
+    const r = spawnSync(bin(name), ["--version"], { env: { ...process.env, VMSTATE_DEBUG_CODE_CACHE: "1" } });
+    expect(r.stderr.toString()).toBe(`vmstate: code cache of ${name}: accepted\n`);
   });
 });
 
@@ -98,6 +93,26 @@ describe("vmstate-rewrite through pipes", () => {
     const r = run("rewrite", [], input.subarray(0, 1000));
     expect(r.status).toBe(1);
     expect(r.stderr.toString()).toMatch(/^vmstate-rewrite: .*offset 0x[0-9a-f]+/);
+  });
+});
+
+describe("vmstate-rewrite on a terminal (script(1) gives it one)", () => {
+  /** Runs a shell command line with standard input, output and error on a new terminal. */
+  function onTerminal(command: string, typed = "") {
+    return spawnSync("script", ["-qec", command, "/dev/null"], { input: typed, encoding: "utf8", timeout: 60_000 });
+  }
+
+  it("says it is waiting for a stream when standard input is the terminal", () => {
+    // Ctrl-D ends the (empty) input, so the run ends with its usual error.
+    const r = onTerminal(`'${bin("rewrite")}' -o /dev/null`, "\x04");
+    expect(r.stdout).toMatch(/^vmstate-rewrite: reading a migration stream from standard input, which is a terminal/);
+    expect(r.stdout).toContain("input ends inside the file header");
+  });
+
+  it("draws progress for a stream given as < FILE", () => {
+    const r = onTerminal(`'${bin("rewrite")}' -o /dev/null < '${resolve(SAMPLES_DIR, "aarch64-virt-max-1cpu.mig")}'`);
+    expect(r.stdout).toContain("\rvmstate-rewrite [");
+    expect(r.stdout).not.toContain("reading a migration stream from standard input");
   });
 });
 

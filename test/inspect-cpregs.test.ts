@@ -28,7 +28,7 @@ interface CpuJson {
 async function cpregsJson(file: string): Promise<CpuJson[]> {
   const run = await runMain(inspectMain, ["cpregs", "--json", join(SAMPLES_DIR, file)]);
   expect(run.code, run.stderr).toBe(EXIT.OK);
-  return JSON.parse(run.printed) as CpuJson[];
+  return (JSON.parse(run.printed) as { cpus: CpuJson[] }).cpus;
 }
 
 describe.each(["aarch64-virt-7.2-a57.mig", "newer-aarch64-virt-7.2-a57.mig", "aarch64-virt-max-4cpu.mig", "aarch64-virt-no-vmdesc.mig"])(
@@ -89,7 +89,7 @@ describe("cpregs", () => {
     const fs = memFs({ "/cut.mig": bytes.subarray(0, cut) });
     const run = await runMain(inspectMain, ["cpregs", "--json", "/cut.mig"], { fs });
     expect(run.code).toBe(EXIT.BAD_STREAM);
-    expect((JSON.parse(run.printed) as CpuJson[]).map((c) => c.instance_id)).toEqual([0, 1, 2, 3]);
+    expect((JSON.parse(run.printed) as { cpus: CpuJson[] }).cpus.map((c) => c.instance_id)).toEqual([0, 1, 2, 3]);
     expect(run.stderr).toMatch(/at offset 0x[0-9a-f]+/);
   });
 });

@@ -43,7 +43,7 @@ describe.each(sampleFiles())("verify %s", (name) => {
   it("finds no problem (exit 0)", async () => {
     const bytes = readSample(name);
     const { code, report } = await verify(bytes, randomChunks(bytes, 5));
-    expect(report).toEqual({ ok: true, problems: [] });
+    expect(report).toEqual({ schemaVersion: 1, ok: true, problems: [] });
     expect(code).toBe(0);
   });
 });

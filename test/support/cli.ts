@@ -1,6 +1,7 @@
 import * as nodeFs from "node:fs";
 import { MemorySink, type ByteInput } from "@vmstate/wire";
-import type { CliFs, CliIo } from "@vmstate/cli";
+import { inspectMain, type CliFs, type CliIo } from "@vmstate/cli";
+import { checkJsonDocument, printedSchema } from "./json-schemas.js";
 
 /** What a CLI run left behind. */
 export interface CliRun {
@@ -14,14 +15,16 @@ export interface CliRun {
 
 /**
  * Runs a CLI's `main` in-process with injected IO: stdin from `stdin` chunks, stdout and
- * stderr captured, the file system real by default or memfs when given.
+ * stderr captured, the file system real by default or memfs when given. Every JSON document
+ * the run printed or wrote (--report-json) is checked against its schema in schemas/.
  */
 export async function runMain(
   main: (argv: string[], io: CliIo) => Promise<number>,
   argv: string[],
-  options: { stdin?: ByteInput; fs?: CliFs; stderrIsTTY?: boolean; stdoutIsTTY?: boolean } = {},
+  options: { stdin?: ByteInput; fs?: CliFs; stderrIsTTY?: boolean; stdoutIsTTY?: boolean; term?: string; stdinSize?: number } = {},
 ): Promise<CliRun> {
   const stdout = new MemorySink();
+  const fs = options.fs ?? (nodeFs as unknown as CliFs);
   let printed = "";
   let stderr = "";
   const io: CliIo = {
@@ -29,10 +32,16 @@ export async function runMain(
     stdout,
     stderr: (t) => void (stderr += t),
     print: (t) => void (printed += t),
-    fs: options.fs ?? (nodeFs as unknown as CliFs),
+    fs,
     stderrIsTTY: options.stderrIsTTY ?? false,
     stdoutIsTTY: options.stdoutIsTTY ?? false,
+    term: options.term,
+    stdinSize: () => options.stdinSize,
   };
   const code = await main(argv, io);
+  const schema = printedSchema(main === inspectMain ? "vmstate-inspect" : "vmstate-rewrite", argv);
+  if (schema !== undefined && printed !== "") checkJsonDocument(schema, printed);
+  const report = argv[argv.indexOf("--report-json") + 1];
+  if (argv.includes("--report-json") && report !== undefined && fs.existsSync(report)) checkJsonDocument("rewrite-report", fs.readFileSync(report, "utf8"));
   return { code, stdout: stdout.bytes(), printed, stderr };
 }

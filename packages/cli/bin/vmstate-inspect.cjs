@@ -1,4 +1,3 @@
 #!/usr/bin/env node
 "use strict";
-const bundle = require("./run-bundle.cjs");
-bundle.runBundle("inspect", bundle.readCache("inspect"));
+require("./run-bundle.cjs").start("inspect");

@@ -4,5 +4,4 @@
 // young, so a bigger one only holds more garbage. One V8 helper thread instead of four saves
 // ~2 MB more (their malloc arenas) and is all a filter needs. The bundle's code cache is made
 // under these same flags: scripts/bundle.mjs reads them from this line.
-const bundle = require("./run-bundle.cjs");
-bundle.runBundle("rewrite", bundle.readCache("rewrite"));
+require("./run-bundle.cjs").start("rewrite");

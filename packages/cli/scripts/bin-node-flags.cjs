@@ -3,8 +3,8 @@ const { readFileSync } = require("node:fs");
 
 /**
  * The Node flags on a bin's `#!/usr/bin/env -S node …` line. The code cache must be made
- * under them (V8 rejects a cache made under other flags): scripts/bundle.mjs makes it so,
- * and test/bin.test.ts checks it is accepted, both with the flags read here.
+ * under them (V8 rejects a cache made under other flags): scripts/bundle.mjs makes it so
+ * with the flags read here, and test/bin.test.ts runs the bins to check it is accepted.
  */
 function binNodeFlags(bin) {
   const first = readFileSync(bin, "utf8").split("\n", 1)[0];

@@ -1,17 +1,23 @@
 "use strict";
 /**
  * Makes the V8 code cache of one CLI bundle: runs it once, without a cache, on the command
- * line given, then saves the bytecode of everything that ran (dist/bundle/NAME.cjs.*.cache,
- * see bin/run-bundle.cjs). Called by scripts/bundle.mjs with the bin's Node flags:
+ * line given, then saves the bytecode of everything that ran, keyed by the bundle's SHA-256
+ * (dist/bundle/NAME.cjs.sha256 and NAME.cjs.<digest>.cache, see bin/run-bundle.cjs). Called
+ * by scripts/bundle.mjs with the bin's Node flags:
  *
  *   node [bin flags] scripts/code-cache.cjs rewrite -i SAMPLE --dry-run --hide …
  */
-const { writeFileSync } = require("node:fs");
-const { cachePath, runBundle } = require("../bin/run-bundle.cjs");
+const { createHash } = require("node:crypto");
+const { readFileSync, writeFileSync } = require("node:fs");
+const { basename } = require("node:path");
+const { bundlePath, cachePath, digestPath, runBundle } = require("../bin/run-bundle.cjs");
 
 const [name, ...args] = process.argv.slice(2);
 process.argv = [process.argv[0], name, ...args];
 const script = runBundle(name, undefined);
 process.on("exit", (code) => {
-  if (code === 0) writeFileSync(cachePath(name), script.createCachedData());
+  if (code !== 0) return;
+  const digest = createHash("sha256").update(readFileSync(bundlePath(name))).digest("hex");
+  writeFileSync(cachePath(name, digest), script.createCachedData());
+  writeFileSync(digestPath(name), `${digest}  ${basename(bundlePath(name))}\n`);
 });

@@ -19,7 +19,7 @@ export const EXIT = {
   WOULD_REFUSE: 6,
   /** `vmstate-inspect explain`: whether the destination loads the stream cannot be told (the report says why). */
   CANNOT_TELL: 7,
-  /** A bug in vmstate: please report it with the input. */
+  /** A bug in vmstate: please report it with the input at {@link ISSUES_URL}. */
   INTERNAL: 70,
 } as const;
 
@@ -27,6 +27,12 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The exit status of each `explain` verdict, so a script can branch on it. */
 export const VERDICT_EXIT = { loads: EXIT.OK, refuses: EXIT.WOULD_REFUSE, "cannot-tell": EXIT.CANNOT_TELL } as const;
+
+/**
+ * Where users report bugs: the `bugs.url` of every package.json (a test keeps them equal).
+ * Said in --help and with every internal error, since a user meeting one has no other pointer.
+ */
+export const ISSUES_URL = "https://github.com/vmstate/vmstate/issues";
 
 /** Lines of at most 78 columns: yargs wraps help at 80 when standard output is not a terminal. */
 export const EXIT_CODES_HELP = [
@@ -42,5 +48,6 @@ export const EXIT_CODES_HELP = [
   "  5   differences found (vmstate-inspect diff --exit-code)",
   "  6   the destination would refuse the stream (vmstate-inspect explain)",
   "  7   whether it would load cannot be told (vmstate-inspect explain)",
-  "  70  internal error (a bug: please report it)",
+  "  70  internal error: a bug in vmstate; please report it, with the input,",
+  `      at ${ISSUES_URL}`,
 ].join("\n");

@@ -52,6 +52,10 @@ export interface CliIo {
   stdoutIsTTY?: boolean;
   /** The descriptor behind `stdout`, when it has one (a regular file is truncated back on failure). */
   stdoutFd?: number;
+  /** TERM: "dumb" gets progress as plain lines (no `\r`, no escape codes). */
+  term: string | undefined;
+  /** The size of standard input when it is a regular file (`< vm.mig`), for progress. */
+  stdinSize: () => number | undefined;
 }
 
 /**
@@ -69,7 +73,14 @@ export function nodeIo(name: string): CliIo {
     }
   };
   return {
-    stdin: () => new FdReader(0),
+    stdin: () => {
+      // A user who forgot to pipe a stream in would otherwise face a silent wait. Only a
+      // character device can be a terminal, so node:tty (~10 ms) is never loaded for a pipe.
+      if (stdinStat()?.isCharacterDevice() && isTerminal(0)) {
+        stderr(`${name}: reading a migration stream from standard input, which is a terminal: pipe one in (< FILE) or name a file; Ctrl-C quits\n`);
+      }
+      return new FdReader(0);
+    },
     // Bytes go to fd 1 with synchronous writes; a closed pipe makes them throw EPIPE, which
     // is reported like any other I/O failure.
     stdout: new FdSink(1, fdIo),
@@ -86,7 +97,21 @@ export function nodeIo(name: string): CliIo {
       return st.isCharacterDevice() && st.rdev >> 8 !== 1 && isTerminal(1);
     },
     stdoutFd: 1,
+    term: process.env.TERM,
+    stdinSize: () => {
+      const st = stdinStat();
+      return st?.isFile() ? st.size : undefined;
+    },
   };
+}
+
+/** What fd 0 is; undefined when it is closed (reading it then fails with its own error). */
+function stdinStat(): nodeFs.Stats | undefined {
+  try {
+    return nodeFs.fstatSync(0);
+  } catch {
+    return undefined;
+  }
 }
 
 const lazyRequire = createRequire(import.meta.url);
@@ -140,7 +165,7 @@ export function isStdin(path: string): boolean {
 
 /** Opens a path, or standard input (see {@link isStdin}). */
 export function openInput(path: string, io: CliIo): OpenedInput {
-  if (isStdin(path)) return { name: "<stdin>", bytes: io.stdin(), size: undefined, fd: undefined, close: () => {} };
+  if (isStdin(path)) return { name: "<stdin>", bytes: io.stdin(), size: io.stdinSize(), fd: undefined, close: () => {} };
   const fd = io.fs.openSync(path, "r");
   let st: FileStat;
   try {

@@ -1,6 +1,6 @@
 import yargs, { type Argv } from "yargs";
 import { VmstateError } from "@vmstate/wire";
-import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.js";
+import { EXIT, EXIT_CODES_HELP, ISSUES_URL, type ExitCode } from "./exit-codes.js";
 import { isTerminal, type CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 import { FileError, FileProblem, describeSystemError, isSystemError } from "./files/system-error.js";
@@ -31,7 +31,6 @@ export async function runCli(
       .exitProcess(false)
       .strict()
       .wrap(helpWidth(argv))
-      .epilogue(EXIT_CODES_HELP)
       .help()
       .alias("h", "help")
       .version(VERSION)
@@ -49,8 +48,13 @@ export async function runCli(
     io.stderr(`${name}: ${usageError}\nTry '${name} --help'.\n`);
     return EXIT.USAGE;
   }
-  if (output) io.print(output.endsWith("\n") ? output : output + "\n");
-  if (!task) return EXIT.OK;
+  if (output) io.print(withExitCodes(output, isHelpRequest(argv)));
+  if (!task) {
+    if (output) return EXIT.OK;
+    // Nothing asked (vmstate-inspect alone): what can be asked, rather than a bare complaint.
+    io.stderr(withExitCodes(await y.getHelp(), true));
+    return EXIT.USAGE;
+  }
   try {
     return await task();
   } catch (e) {
@@ -62,13 +66,26 @@ export async function runCli(
 }
 
 /**
+ * Help ends with the exit codes, at the top and for every subcommand alike (a yargs epilogue
+ * shows only at the top).
+ */
+function withExitCodes(output: string, help: boolean): string {
+  const text = output.replace(/\n*$/, "");
+  return help ? `${text}\n\n${EXIT_CODES_HELP}\n` : `${text}\n`;
+}
+
+function isHelpRequest(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
+/**
  * Columns for help text: the terminal's, at most 100; 80 when standard output is not a
  * terminal. Only help is wrapped (errors are one line), so the terminal is asked only when
  * help is: that loads node:tty (~10 ms) and creates process.stdout, which must never happen
  * in a pipeline (see textStdout in io.ts).
  */
 function helpWidth(argv: readonly string[]): number {
-  const help = argv.includes("--help") || argv.includes("-h");
+  const help = isHelpRequest(argv);
   // A terminal that reports no size (0 columns, e.g. under script(1)) gets 80 too.
   return Math.min(100, (help && isTerminal(1) ? process.stdout.columns : undefined) || 80);
 }
@@ -89,5 +106,5 @@ export function describeError(e: unknown): string {
   if (e instanceof VmstateError || e instanceof UsageError || e instanceof FileError || e instanceof FileProblem) return e.message;
   if (isSystemError(e)) return describeSystemError(e);
   const err = e as Error;
-  return `internal error: ${err?.message ?? String(e)} (this is a bug in vmstate; please report it with the input)`;
+  return `internal error: ${err?.message ?? String(e)} (a bug in vmstate: please report it, with the input, at ${ISSUES_URL})`;
 }

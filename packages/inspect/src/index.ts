@@ -6,13 +6,13 @@
 export { readStreamState, sectionKey, armCpus, StreamStateCollector } from "./stream-state.js";
 export type { StreamState, DeviceState, SectionEntry, RamBlockState } from "./stream-state.js";
 export { LayoutCollector } from "./sections.js";
-export type { LayoutEntry, StreamLayout } from "./sections.js";
+export type { LayoutEntry, StreamLayout, Span } from "./sections.js";
 export { cpuRegisterLists, guessAccelerator, noArmCpuError } from "./cpregs.js";
 export type { CpuRegisterList, CpregEntry, Accelerator } from "./cpregs.js";
 export { compareRegisterSets } from "./cpreg-compare.js";
-export type { RegisterSet, RegisterSetComparison, NamedRegister, NamedChange } from "./cpreg-compare.js";
+export type { RegisterSet, RegisterSetComparison, NamedRegister, NamedChange, LoneRegister, ChangedRegister } from "./cpreg-compare.js";
 export { pairFields } from "./field-pairs.js";
-export type { FieldPairing, LeafPair, ShapeMismatch } from "./field-pairs.js";
+export type { FieldPairing, LeafPair, ShapeMismatch, SubsectionPair, PairOptions } from "./field-pairs.js";
 export { leafDifferences, formatElement, integerValue } from "./field-diff.js";
 export type { FieldDifference } from "./field-diff.js";
 export { diffStreams, diffDevice } from "./diff.js";

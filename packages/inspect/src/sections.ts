@@ -11,7 +11,7 @@
  */
 import type { RamRecordType, StreamRecord } from "@vmstate/stream";
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
 }

@@ -14,6 +14,6 @@ export {
 export type { RamState, PageTally } from "./ram-state.js";
 export { SummaryCollector, type StreamSummary, type SectionSummary, type RamBlockSummary } from "./summary.js";
 export { scanForFooter } from "./footer-scan.js";
-export { FOOTER_SIZE, footerAt, parseFullHeaderAt, type FullHeaderAt } from "./section-header.js";
+export { FOOTER_SIZE, footerAt, parseFullHeaderAt, type FullHeaderAt, type SectionInfo } from "./section-header.js";
 export { readStreamHead, type StreamHead } from "./stream-head.js";
 export { locateDeviceTail, type PositionalInput, type LocatedTail, type TailSearch } from "./tail-locate.js";

@@ -78,7 +78,7 @@ export interface FullHeaderAt {
 /**
  * The START/FULL header at `bytes[pos]` (its type byte is not checked), or undefined when its
  * name is empty or the header does not fit before `end`. The buffer counterpart of
- * {@link readSectionHeader}, for code that looks at bytes it already holds.
+ * (internal) `readSectionHeader`, for code that looks at bytes it already holds.
  */
 export function parseFullHeaderAt(bytes: Uint8Array, pos: number, end: number): FullHeaderAt | undefined {
   if (pos + 6 > end) return undefined;

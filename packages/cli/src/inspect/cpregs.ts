@@ -2,6 +2,7 @@ import { cpuRegisterLists, noArmCpuError, type CpuRegisterList } from "@vmstate/
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { readState, throwFailures } from "./state-input.js";
+import { jsonDocument } from "../json-output.js";
 
 /**
  * `cpregs`: each Arm vCPU's register list (id, name, value) in stream order. Lists decoded
@@ -11,7 +12,7 @@ export async function cpregsCommand(file: string, json: boolean, io: CliIo): Pro
   const state = await readState(file, io);
   const lists = cpuRegisterLists(state);
   if (lists.length === 0 && state.failure === undefined) throw noArmCpuError(state);
-  if (json) io.print(JSON.stringify(lists, null, 2) + "\n");
+  if (json) io.print(jsonDocument("cpregs", { cpus: lists }));
   else io.print(formatCpregs(lists, state.name));
   throwFailures([state]);
   return EXIT.OK;

@@ -5,6 +5,7 @@ import { UsageError } from "../run-cli.js";
 import { isStdin } from "../io.js";
 import { listLine, valuePair } from "./report-text.js";
 import { incompleteNote, readState, throwFailures } from "./state-input.js";
+import { jsonDocument } from "../json-output.js";
 
 /**
  * `diff A B`: what differs between two streams. Exit 0 whether or not they differ (the
@@ -17,7 +18,7 @@ export async function diffCommand(fileA: string, fileB: string, opts: { json: bo
   const b = await readState(fileB, io);
   const diff = diffStreams(a, b);
   const notes = [incompleteNote(a), incompleteNote(b)].filter((n) => n !== "");
-  if (opts.json) io.print(JSON.stringify({ ...diff, complete: notes.length === 0 }, null, 2) + "\n");
+  if (opts.json) io.print(jsonDocument("diff", { ...diff, complete: notes.length === 0 }));
   else io.print(formatDiff(diff, notes));
   throwFailures([a, b]);
   return opts.exitCode && !diff.identical ? EXIT.DIFFERENT : EXIT.OK;

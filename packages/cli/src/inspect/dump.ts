@@ -4,6 +4,7 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { decodeInput } from "./state-input.js";
 import { formatDumpSection } from "./dump-text.js";
+import { jsonDocument } from "../json-output.js";
 
 /** `dump`'s output formats: ours as text or JSON, or QEMU analyze-migration.py's JSON. */
 export const DUMP_FORMATS = ["text", "json", "analyze-migration"] as const;
@@ -38,7 +39,7 @@ export async function dumpCommand(file: string, format: DumpFormat, io: CliIo): 
     for (const o of analyze.omitted) io.stderr(`vmstate-inspect: left out ${o.key} at offset 0x${o.offset.toString(16)}: ${o.reason}\n`);
   } else if (format === "json") {
     const doc = { file: name, machine: info.machine ?? null, pageSize: info.ram.pageSize ?? null, vmdesc: info.vmdesc ?? null, ramBlocks: blocks, sections, complete: failure === undefined };
-    io.print(JSON.stringify(doc, null, 2) + "\n");
+    io.print(jsonDocument("dump", doc));
   }
   if (failure !== undefined) throw failure;
   return EXIT.OK;

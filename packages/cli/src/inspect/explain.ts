@@ -1,6 +1,7 @@
 import { registerName } from "@vmstate/arm";
 import { explainLoad, FIXABLE_KINDS, WORDING_RELEASES, type Explanation, type RewriteFix } from "@vmstate/destination";
 import { VERDICT_EXIT, type ExitCode } from "../exit-codes.js";
+import { jsonDocument } from "../json-output.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
 import { isStdin } from "../io.js";
@@ -22,7 +23,7 @@ export async function explainCommand(src: string, dest: string, options: { json:
   const result = explainLoad(source, destination, { srcPath: src, destQemu });
   const states = destination.kind === "stream" ? [source, destination.state] : [source];
   const notes = states.map(incompleteNote).filter((n) => n !== "");
-  if (options.json) io.print(JSON.stringify({ ...result, complete: notes.length === 0 }, null, 2) + "\n");
+  if (options.json) io.print(jsonDocument("explain", { ...result, complete: notes.length === 0 }));
   else io.print(formatExplanation(result, notes));
   throwFailures(states);
   return VERDICT_EXIT[result.verdict];

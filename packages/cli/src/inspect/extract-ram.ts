@@ -3,11 +3,14 @@ import { BlockFiles, RamExtractor, type BlockFile, type ExtractedBlock } from "@
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { openInput, type CliIo } from "../io.js";
 import { Progress } from "../progress.js";
+import { jsonDocument } from "../json-output.js";
 
 export interface ExtractRamOptions {
   /** Only this RAM block (idstr as in the stream). */
   block?: string;
   json: boolean;
+  /** A progress bar on a terminal (--no-progress turns it off). */
+  progress: boolean;
 }
 
 /**
@@ -22,7 +25,7 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
   const input = openInput(file, io);
   const decoder = new StreamDecoder(input.bytes);
   const extractor = new RamExtractor(files, opts.block === undefined ? {} : { block: opts.block });
-  const progress = new Progress(io, input.size, "extract-ram");
+  const progress = new Progress(io, input.size, "extract-ram", opts.progress);
   let vmdescPageSize: number | undefined;
   let written: BlockFile[] = [];
   let failure: unknown;
@@ -48,7 +51,7 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
   }
   const blocks = extractor.counts();
   const rows = written.map((f) => ({ block: f.block, file: f.file, length: f.length, pages: blocks.find((b) => b.name === f.block)?.pages ?? null }));
-  if (opts.json) io.print(JSON.stringify({ file: input.name, dir, complete: failure === undefined, blocks: rows }, null, 2) + "\n");
+  if (opts.json) io.print(jsonDocument("extract-ram", { file: input.name, dir, complete: failure === undefined, blocks: rows }));
   else io.print(formatExtract(rows, dir, failure === undefined));
   if (failure !== undefined) throw failure;
   return EXIT.OK;

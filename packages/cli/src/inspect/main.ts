@@ -10,6 +10,7 @@ import { explainCommand } from "./explain.js";
 import { dumpCommand, DUMP_FORMATS, type DumpFormat } from "./dump.js";
 import { extractRamCommand } from "./extract-ram.js";
 import { verifyCommand } from "./verify.js";
+import { vmdescCommand } from "./vmdesc.js";
 
 const DESCRIPTION =
   "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
@@ -23,6 +24,7 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
     y
       .usage(`$0 <command> [options]\n\n${DESCRIPTION}`)
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of text" })
+      .option("progress", { type: "boolean", default: true, describe: "a progress bar on a terminal for verify and extract-ram (--no-progress: none)" })
       .command(
         "summary <file>",
         "machine type, features, page size, RAM blocks with page counts, every section",
@@ -78,8 +80,13 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
         "every device's fields decoded; --format analyze-migration prints what QEMU's analyze-migration.py -d state prints",
         (c: Argv) =>
           streamFile(c)
-            .option("format", { choices: DUMP_FORMATS, describe: "text (default), json (ours; same as --json), or analyze-migration" }),
-        (args) => run(() => dumpCommand(String(args.file), (args.format as DumpFormat | undefined) ?? (args.json ? "json" : "text"), io)),
+            .option("format", { choices: DUMP_FORMATS, describe: "text (default), json (ours; same as --json), or analyze-migration" })
+            .option("vmdesc", { type: "boolean", describe: "print only the stream's vmdesc JSON, as the stream has it (analyze-migration.py -d desc)" })
+            .conflicts("vmdesc", "format"),
+        (args) =>
+          run(() =>
+            args.vmdesc ? vmdescCommand(String(args.file), io) : dumpCommand(String(args.file), (args.format as DumpFormat | undefined) ?? (args.json ? "json" : "text"), io),
+          ),
       )
       .command(
         "extract-ram <file> <dir>",
@@ -88,15 +95,14 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           streamFile(c)
             .positional("dir", { type: "string", describe: "output directory (created if missing)" })
             .option("block", { type: "string", describe: "extract only this RAM block (its name as in the stream)" }),
-        (args) => run(() => extractRamCommand(String(args.file), String(args.dir), { json: Boolean(args.json), ...(args.block === undefined ? {} : { block: String(args.block) }) }, io)),
+        (args) => run(() => extractRamCommand(String(args.file), String(args.dir), { json: Boolean(args.json), progress: Boolean(args.progress), ...(args.block === undefined ? {} : { block: String(args.block) }) }, io)),
       )
       .command(
         "verify <file>",
         "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any",
         (c: Argv) => streamFile(c),
-        (args) => run(() => verifyCommand(String(args.file), Boolean(args.json), io)),
+        (args) => run(() => verifyCommand(String(args.file), { json: Boolean(args.json), progress: Boolean(args.progress) }, io)),
       )
-      .demandCommand(1, "name a command: summary")
       .example("$0 summary vm.mig", "what is in vm.mig (also a virsh save image)")
       .example("$0 summary --json vm.mig | jq .ram", "RAM blocks as JSON")
       .example("$0 explain new.mig --dest old-host.mig", "why the old host refuses new.mig, and the fix"),

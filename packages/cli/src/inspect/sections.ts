@@ -3,6 +3,7 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { decodeInput } from "./state-input.js";
 import { hexOffset } from "./report-text.js";
+import { jsonDocument } from "../json-output.js";
 
 /**
  * `sections`: every record with its offsets. The layout decoded before any damage is
@@ -12,7 +13,7 @@ export async function sectionsCommand(file: string, opts: { json: boolean; all: 
   const collector = new LayoutCollector(opts.all);
   const { name, failure } = await decodeInput(file, io, (rec) => collector.add(rec));
   const layout = collector.result();
-  if (opts.json) io.print(JSON.stringify({ file: name, complete: failure === undefined, ...layout }, null, 2) + "\n");
+  if (opts.json) io.print(jsonDocument("sections", { file: name, complete: failure === undefined, ...layout }));
   else io.print(formatLayout(layout, name));
   if (failure !== undefined) throw failure;
   return EXIT.OK;

@@ -3,15 +3,16 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { openInput, type CliIo } from "../io.js";
 import { Progress } from "../progress.js";
 import { hexOffset } from "./report-text.js";
+import { jsonDocument } from "../json-output.js";
 
 /**
  * `verify`: every problem in the stream, each with its offset and path, as text or as
  * `{"ok": bool, "problems": [{"offset", "path", "code", "message"}]}`; exit 1 if any.
  * Problems are the report (stdout), not errors: only a file that cannot be read goes to stderr.
  */
-export async function verifyCommand(file: string, json: boolean, io: CliIo): Promise<ExitCode> {
+export async function verifyCommand(file: string, opts: { json: boolean; progress: boolean }, io: CliIo): Promise<ExitCode> {
   const input = openInput(file, io);
-  const progress = new Progress(io, input.size, "verify");
+  const progress = new Progress(io, input.size, "verify", opts.progress);
   let report;
   try {
     report = await verifyStream(input.bytes, { onOffset: (n) => progress.update(n) });
@@ -19,7 +20,7 @@ export async function verifyCommand(file: string, json: boolean, io: CliIo): Pro
     progress.done();
     input.close();
   }
-  if (json) io.print(JSON.stringify({ ok: report.ok, problems: report.problems }, null, 2) + "\n");
+  if (opts.json) io.print(jsonDocument("verify", { ok: report.ok, problems: report.problems }));
   else io.print(formatVerify(input.name, report.problems, report.counts));
   if (!report.ok) io.stderr(`vmstate-inspect: ${input.name}: ${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} found\n`);
   return report.ok ? EXIT.OK : EXIT.BAD_STREAM;

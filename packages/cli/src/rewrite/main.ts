@@ -8,6 +8,7 @@ import { runCli } from "../run-cli.js";
 import { parseRequest, type RewriteArgs } from "./request.js";
 import { reportLines } from "./report-lines.js";
 import { runRewrite, type RewriteIoArgs } from "./run-rewrite.js";
+import { jsonDocument } from "../json-output.js";
 
 const DESCRIPTION = [
   'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files. RAM streams through in constant memory; only the device state at the end is held, edited and written.',
@@ -42,7 +43,12 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           })
           .option("check-ram", { type: "boolean", default: false, describe: "with a file as input, read and check every RAM record too (by default a file's device state is found from its end)" })
           .option("verbose", { alias: "v", type: "boolean", default: false, describe: "say how the device state was found (from the end, or by reading every record, and why)" })
-          .option("force", { alias: "f", type: "boolean", default: false, describe: "write the stream to standard output even when it is a terminal" })
+          .option("force", {
+            alias: "f",
+            type: "boolean",
+            default: false,
+            describe: "write the stream to standard output even when it is a terminal, and accept register ids of no known Arm register class (e.g. 0x1, most likely a typo)",
+          })
           .option("hide", { type: "string", array: true, default: [], describe: "register id(s) to remove from every vCPU; repeatable, comma lists allowed" })
           .option("hide-from", { type: "string", describe: "file with register ids to hide, one per line ('#' comments)" })
           .option("set", { type: "string", array: true, default: [], describe: "ID=VALUE: replace the value of a register that is present; repeatable, comma lists allowed" })
@@ -65,7 +71,8 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
           .option("dest-qemu", { type: "string", describe: "with --fit: the destination's QEMU version (e.g. 7.2, 10.0, 11.1); otherwise inferred from DEST where it shows it" })
           .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
           .option("report-json", { type: "string", describe: "also write the report (changes with risk classes, absent items, warnings) as JSON to this file" })
-          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines on stderr (errors still go there)" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines and no progress on stderr (errors still go there)" })
+          .option("progress", { type: "boolean", default: true, describe: "a progress bar on a terminal when the input size is known (-i FILE or < FILE) and every record is read; --no-progress: none" })
           .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
           .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.15 host load on an older one")
           .example("$0 -i vm.mig --in-place --hide VENDOR_HYP_BMAP_2 --strict", "fix a saved file, only if the register is 0")
@@ -117,7 +124,7 @@ function emitReport(report: RewriteReport, first: string | undefined, args: Rewr
   if (!args.quiet) for (const line of lines) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
-    io.fs.writeFileSync(args.reportJson, JSON.stringify(report, null, 2) + "\n");
+    io.fs.writeFileSync(args.reportJson, jsonDocument("rewrite-report", report));
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;

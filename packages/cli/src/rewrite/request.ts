@@ -1,4 +1,4 @@
-import { ArmError, parseRegisterList, parseRegisterListText, parseSetList } from "@vmstate/arm";
+import { ArmError, decodeRegId, formatRegId, parseRegisterList, parseRegisterListText, parseSetList, registerName } from "@vmstate/arm";
 import { checkRewritePlan, type RewritePlan } from "@vmstate/rewrite";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
@@ -21,13 +21,16 @@ export interface RewriteArgs {
   dryRun: boolean;
   reportJson?: string;
   quiet: boolean;
+  progress: boolean;
+  force: boolean;
   maxTail: number;
 }
 
 /**
  * Turns the arguments into a plan and checks the combinations yargs cannot: register
- * syntax (with suggestions), --in-place needs a file, an id in more than one of
- * --hide/--set/--add, subsection names.
+ * syntax (with suggestions), ids of no known register class (a typo such as `--hide 0x1`
+ * would otherwise be accepted and found absent) unless --force, --in-place needs a file, an
+ * id in more than one of --hide/--set/--add, subsection names, --fit alone.
  */
 export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; plan: RewritePlan } {
   if (!(args.maxTail > 0)) throw new UsageError("--max-tail must be a positive number of MiB");
@@ -41,6 +44,7 @@ export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; 
     const dropSubsections = [...new Set(args.dropSubsection.flatMap((a) => a.split(",")).map((s) => s.trim()).filter((s) => s !== ""))];
     const plan: RewritePlan = { hide, set: parseSetList(args.set), add: parseSetList(args.add), dropSubsections, strict: args.strict };
     checkRewritePlan(plan);
+    if (!args.force) refuseUnknownClasses([...hide, ...plan.set!.keys(), ...plan.add!.keys()]);
     const changes = hide.length > 0 || plan.set!.size > 0 || plan.add!.size > 0 || dropSubsections.length > 0;
     if (args.fit !== undefined && changes) throw new UsageError("--fit makes its own changes: give it without --hide/--set/--add/--drop-subsection");
     if (args.destQemu !== undefined && args.fit === undefined) throw new UsageError("--dest-qemu goes with --fit");
@@ -50,4 +54,13 @@ export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; 
     if (e instanceof ArmError || e instanceof RangeError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** Refuses ids that decode to no known Arm register class (KVM or QEMU TCG layouts). */
+function refuseUnknownClasses(ids: readonly bigint[]): void {
+  const unknown = ids.find((id) => decodeRegId(id).group === "other");
+  if (unknown === undefined) return;
+  throw new UsageError(
+    `${formatRegId(unknown)} is no known Arm register (it decodes only as ${registerName(unknown)}); check the id, or give --force to use it anyway`,
+  );
 }

@@ -16,6 +16,9 @@ export interface RewriteIoArgs {
   verbose: boolean;
   force: boolean;
   maxTail: number;
+  /** --progress (on by default); --quiet turns it off too. */
+  progress: boolean;
+  quiet: boolean;
 }
 
 /** Where the rewritten stream goes, and what the writers tell the caller. */
@@ -28,6 +31,8 @@ export type RewriteDestination = (
 ) & {
   maxTailBytes: number;
   checkRam: boolean;
+  /** A progress bar is wanted (it shows only on a terminal, when the size is known). */
+  progress: boolean;
   /** Called once the transforms have accepted the result, before anything is written. */
   decided: () => void;
   /** A line for --verbose. */
@@ -42,7 +47,13 @@ export type RewriteDestination = (
  */
 export async function runRewrite(args: RewriteIoArgs, transforms: readonly RecordTransform[], io: CliIo, decided: () => void): Promise<void> {
   const say = (line: string) => io.stderr(`vmstate-rewrite: ${line}\n`);
-  const common = { maxTailBytes: args.maxTail * 1048576, checkRam: args.checkRam, decided, verbose: (line: string) => void (args.verbose && say(line)) };
+  const common = {
+    maxTailBytes: args.maxTail * 1048576,
+    checkRam: args.checkRam,
+    progress: args.progress && !args.quiet,
+    decided,
+    verbose: (line: string) => void (args.verbose && say(line)),
+  };
   let inputFile: string | undefined;
   if (!isStdin(args.input)) {
     inputFile = resolveOutput(args.input, io.fs).path;

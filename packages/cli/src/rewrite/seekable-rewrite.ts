@@ -26,7 +26,7 @@ export async function rewriteSeekable(input: OpenedInput & { fd: number; size: n
   const fs = io.fs;
   const fd = input.fd;
   const turn = loopTurns();
-  const progress = new Progress(io, input.size, "vmstate-rewrite");
+  const progress = new Progress(io, input.size, "vmstate-rewrite", dest.progress);
   let plan: TailRewrite;
   try {
     plan = await planTailRewrite(

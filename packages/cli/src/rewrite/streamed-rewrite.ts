@@ -36,7 +36,7 @@ export async function rewriteStreamed(input: OpenedInput, dest: RewriteDestinati
   }
   const release = cleanupOnSignal(takeBack);
   const turn = loopTurns();
-  const progress = new Progress(io, input.size, "vmstate-rewrite");
+  const progress = new Progress(io, input.size, "vmstate-rewrite", dest.progress);
   try {
     await rewriteStream(
       input.bytes,
