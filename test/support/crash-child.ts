@@ -7,7 +7,8 @@
  *   node --import tsx test/support/crash-child.ts N vmstate-rewrite-arguments…
  */
 import * as fs from "node:fs";
-import { nodeIo, rewriteMain, type CliFs } from "@vmstate/cli";
+// The sources, not the package: @vmstate/cli ships only its bundles (no library entry).
+import { nodeIo, rewriteMain, type CliFs } from "../../packages/cli/src/index.js";
 
 const [n, ...argv] = process.argv.slice(2);
 let left = Number(n);
