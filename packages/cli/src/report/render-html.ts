@@ -104,7 +104,8 @@ function fix(e: Explanation): string {
   }
   return [
     "<h3>The fix</h3>",
-    `<div class="fix-row"><pre class="box" id="fix-command">${esc(f.command)}</pre><button type="button" id="copy-fix" title="copy the command to the clipboard">Copy</button></div>`,
+    // <wbr> after each comma lets the long --hide list wrap between ids; it adds no text.
+    `<div class="fix-row"><pre class="box cmd" id="fix-command">${esc(f.command).replace(/,/g, ",<wbr>")}</pre><button type="button" id="copy-fix" title="copy the command to the clipboard">Copy</button></div>`,
     changes(f),
     f.warnings.length === 0 ? "" : `<h3>Before you run it</h3><ul class="compact">${f.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>`,
   ].join("\n");

@@ -40,6 +40,7 @@ h3 { font-size:14px; margin:14px 0 6px; }
 .kv dt { color:var(--muted); }
 .kv dd { margin:0; }
 pre.box { background:#f3f5f8; border:1px solid var(--line); border-radius:6px; padding:10px 12px; overflow:auto; white-space:pre-wrap; word-break:break-all; margin:6px 0; }
+pre.cmd { word-break:normal; overflow-wrap:anywhere; }
 pre.error { background:var(--bad-bg); border-color:#f1c9c6; color:#6b1510; }
 .fix-row { display:flex; gap:8px; align-items:flex-start; }
 .fix-row pre { flex:1; margin:0; }
