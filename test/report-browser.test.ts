@@ -97,6 +97,7 @@ interface CpregsJson {
 }
 interface SummaryJson {
   ram: { name: string; pages: Record<string, number> }[];
+  sections: { type: string; offset: number; size: number }[];
 }
 
 describe("report of a refusal (QEMU 11.1's stream into QEMU 7.2)", () => {
@@ -236,6 +237,14 @@ describe.each([
     const counts = await o.page.locator(`.ram-block [data-kind="${kind}"] .count`).allTextContents();
     expect(counts.map((c) => Number(c.replace(/,/g, "")))).toEqual(summary.ram.map((b) => b.pages[kind]));
     expect(summary.ram.some((b) => b.pages[kind]! > 0)).toBe(true);
+    // Its consecutive RAM PART sections are one row and one bar segment, which still counts them.
+    const parts = summary.sections.filter((s) => s.type === "PART");
+    expect(parts.length).toBeGreaterThan(1);
+    const partRow = o.page.locator("details.sec", { hasText: "PART ×" });
+    expect(await partRow.count()).toBe(1);
+    expect(await partRow.locator("summary").textContent()).toContain(`PART ×${parts.length}`);
+    expect(await o.page.locator(".bar a").count()).toBe(summary.sections.length - parts.length + 1);
+    expect(await o.page.getAttribute("#bar-info", "data-idle")).toMatch(new RegExp(`^${summary.sections.length} sections`));
     await closeClean(o);
   });
 });

@@ -129,11 +129,11 @@ function changes(f: RewriteFix): string {
 
 function composition(sections: readonly ReportSection[], total: number): string {
   const segs = sections.map((s, i) => {
-    const label = `${sectionLabel(s)} · ${s.type} · version ${s.version} · ${byteSize(s.size)} at ${hexOffset(s.offset)}`;
+    const label = `${sectionLabel(s)} · ${sectionType(s)} · version ${s.version} · ${byteSize(s.size)} at ${hexOffset(s.offset)}`;
     const weight = Math.max(1, Math.log2(Math.max(2, s.size))).toFixed(2);
     return `<a href="#sec-${i}" style="flex-grow:${weight};background:${sectionColour(s)}" data-label="${esc(label)}" aria-label="${esc(label)}"></a>`;
   });
-  const idle = `${sections.length} sections, ${byteSize(total)}; widths grow with the logarithm of the size. Hover a segment, click it for its fields.`;
+  const idle = `${grouped(sections.reduce((n, s) => n + s.parts, 0))} sections, ${byteSize(total)}; widths grow with the logarithm of the size. Hover a segment, click it for its fields.`;
   const rows = sections.map((s, i) => sectionDetails(s, i)).join("\n");
   return [
     '<section class="card" id="composition"><h2>The stream, section by section</h2>',
@@ -146,6 +146,7 @@ function composition(sections: readonly ReportSection[], total: number): string 
 }
 
 const sectionLabel = (s: ReportSection): string => `${s.name} (${s.instanceId})`;
+const sectionType = (s: ReportSection): string => (s.parts === 1 ? s.type : `${s.type} ×${grouped(s.parts)}`);
 
 function sectionColour(s: ReportSection): string {
   if (s.type !== "FULL") return RAM_SECTION_COLOUR;
@@ -156,12 +157,12 @@ function sectionColour(s: ReportSection): string {
 
 function sectionDetails(s: ReportSection, i: number): string {
   const summary =
-    `<summary><span class="swatch" style="background:${sectionColour(s)}"></span><span class="mono">${hexOffset(s.offset)}</span><span>${s.type}</span>` +
+    `<summary><span class="swatch" style="background:${sectionColour(s)}"></span><span class="mono">${hexOffset(s.offset)}</span><span>${sectionType(s)}</span>` +
     `<span>${esc(sectionLabel(s))}</span><span>${s.version}</span><span>${esc(byteSize(s.size))}</span></summary>`;
   let body: string;
   if (s.fields !== undefined) body = fieldsTable(s.fields);
   else if (s.type === "FULL") body = '<p class="muted fields">Its fields could not be decoded.</p>';
-  else body = `<p class="muted fields">RAM records (section ${s.sectionId}): see the page maps below.</p>`;
+  else body = `<p class="muted fields">RAM records (section ${s.sectionId}${s.parts === 1 ? "" : `, ${grouped(s.parts)} consecutive PART sections`}): see the page maps below.</p>`;
   return `<details class="sec" id="sec-${i}" data-name="${esc(s.name)}">${summary}${body}</details>`;
 }
 

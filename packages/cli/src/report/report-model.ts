@@ -13,9 +13,16 @@ import type { RamBlockSummary, SectionSummary, StreamSummary } from "@vmstate/st
 import type { ReportPass } from "./report-pass.js";
 import { registerTable, type CpuRegisters } from "./register-table.js";
 
-/** One section of the stream's composition, with its fields when it is a device section. */
+/**
+ * One section of the stream's composition, with its fields when it is a device section. A
+ * run of RAM PART sections is one entry (`parts` of them, `size` their total): a guest of
+ * GiBs sends thousands, and a row and a bar segment each would make the page grow with
+ * the guest.
+ */
 export interface ReportSection extends SectionSummary {
   fields: DumpSection | undefined;
+  /** How many consecutive sections of this type and id the entry stands for (1 but for PARTs). */
+  parts: number;
 }
 
 /** One RAM block: `summary`'s counts and the page map. */
@@ -81,11 +88,24 @@ export function buildReportModel({ pass, destination, explanation, generator }: 
       complete: lv.complete, wasRunning: lv.wasRunning, format: lv.format, endianness: lv.endianness,
       domain: summary.libvirt?.domain ?? null, streamOffset: lv.end, domainXml: lv.domainXml, cookieXml: lv.cookieXml ?? null,
     },
-    sections: summary.sections.map((s) => ({ ...s, fields: pass.dumps.get(s.offset) })),
+    sections: mergeParts(summary.sections).map((s) => ({ ...s, fields: pass.dumps.get(s.offset) })),
     ram: summary.ram.map((b) => ({ ...b, map: pass.pageMaps.find((m) => m.name === b.name) })),
     registers,
     registersCompared: registers.some((c) => c.rows.some((r) => r.status !== "source")),
   };
+}
+
+/** Consecutive PART sections of one section id as one entry; every other section as it is. */
+function mergeParts(sections: readonly SectionSummary[]): (SectionSummary & { parts: number })[] {
+  const out: (SectionSummary & { parts: number })[] = [];
+  for (const s of sections) {
+    const last = out[out.length - 1];
+    if (s.type === "PART" && last?.type === "PART" && last.sectionId === s.sectionId) {
+      last.size = s.offset + s.size - last.offset;
+      last.parts++;
+    } else out.push({ ...s, parts: 1 });
+  }
+  return out;
 }
 
 function damageLine(name: string, decoded: number, failure: unknown): string | undefined {
