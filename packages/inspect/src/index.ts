@@ -32,3 +32,4 @@ export { safeBlockFileName, BlockFileNames } from "./ram-files.js";
 export { verifyStream, type VerifyReport, type VerifyCounts, type VerifyOptions } from "./verify.js";
 export { ProblemList, MAX_PROBLEMS, type Problem, type ProblemCode } from "./problems.js";
 export { ChunkRecorder } from "./chunk-recorder.js";
+export { PageMapCollector, MAX_BUCKETS, PAGE_KINDS, type BlockPageMap, type PageKind } from "./page-map.js";

@@ -11,6 +11,7 @@ import { dumpCommand, DUMP_FORMATS, type DumpFormat } from "./dump.js";
 import { extractRamCommand } from "./extract-ram.js";
 import { verifyCommand } from "./verify.js";
 import { vmdescCommand } from "./vmdesc.js";
+import { reportCommand } from "./report.js";
 
 const DESCRIPTION =
   "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
@@ -102,6 +103,26 @@ export function main(argv: string[], io: CliIo): Promise<ExitCode> {
         "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any",
         (c: Argv) => streamFile(c),
         (args) => run(() => verifyCommand(String(args.file), { json: Boolean(args.json), progress: Boolean(args.progress) }, io)),
+      )
+      .command(
+        "report <src>",
+        "one self-contained HTML page: the verdict and fix (with --dest), the sections with their fields, a page map of each RAM block, the Arm registers (beside the destination's), the libvirt header",
+        (c: Argv) =>
+          c
+            .positional("src", { type: "string", describe: "the stream (file, or - for stdin); read once, RAM included" })
+            .option("dest", { type: "string", describe: "as for explain: a stream the destination saved, or a list of its register ids; adds the verdict, the fix and the register comparison" })
+            .option("dest-qemu", { type: "string", describe: "as for explain: the destination's QEMU version (e.g. 7.2)" })
+            .option("output", { alias: "o", type: "string", describe: "write the page to this file (default: standard output, which must not be a terminal)" })
+            .example("$0 report vm.mig -o vm.html", "the stream on one page: sections, RAM, registers")
+            .example("$0 report new.mig --dest old.mig --dest-qemu 7.2 -o why.html", "why QEMU 7.2 refuses new.mig and the fix, to attach to a ticket"),
+        (args) =>
+          run(() =>
+            reportCommand(String(args.src), {
+              ...(args.dest === undefined ? {} : { dest: String(args.dest) }),
+              ...(args.destQemu === undefined ? {} : { destQemu: String(args.destQemu) }),
+              ...(args.output === undefined ? {} : { output: String(args.output) }),
+            }, io),
+          ),
       )
       .example("$0 summary vm.mig", "what is in vm.mig (also a virsh save image)")
       .example("$0 summary --json vm.mig | jq .ram", "RAM blocks as JSON")

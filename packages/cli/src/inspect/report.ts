@@ -1,0 +1,45 @@
+import { explainLoad, type Destination } from "@vmstate/destination";
+import { VERDICT_EXIT, EXIT, type ExitCode } from "../exit-codes.js";
+import { isStdin, openInput, type CliIo } from "../io.js";
+import { UsageError } from "../run-cli.js";
+import { parseDestQemu, readDestination } from "../destination-input.js";
+import { underPath } from "../files/system-error.js";
+import { VERSION } from "../version.js";
+import { readForReport } from "../report/report-pass.js";
+import { buildReportModel } from "../report/report-model.js";
+import { renderReport } from "../report/render-html.js";
+import { throwFailures } from "./state-input.js";
+
+export interface ReportOptions {
+  dest?: string;
+  destQemu?: string;
+  /** Where the HTML goes; standard output when undefined. */
+  output?: string;
+}
+
+/**
+ * `report SRC [--dest DEST [--dest-qemu V]] [-o FILE]`: one self-contained HTML page of the
+ * stream (and, with a destination, `explain`'s prediction and fix), made in one pass over
+ * SRC. Exits like `explain` with a destination (0 loads, 6 refuses, 7 cannot tell) and 0
+ * without; a damaged input still gets its page, of what decoded, and then exit 1.
+ */
+export async function reportCommand(src: string, options: ReportOptions, io: CliIo): Promise<ExitCode> {
+  if (options.dest !== undefined && isStdin(src) && isStdin(options.dest)) throw new UsageError("only one of SRC and --dest can be standard input");
+  if (options.destQemu !== undefined && options.dest === undefined) throw new UsageError("--dest-qemu needs --dest");
+  if (options.output === undefined && io.stdoutIsTTY) throw new UsageError("the report is an HTML page: give -o report.html, or redirect standard output to a file");
+  const destQemu = options.destQemu === undefined ? undefined : parseDestQemu(options.destQemu);
+  const destination: Destination | undefined = options.dest === undefined ? undefined : await readDestination(options.dest, io);
+  const input = openInput(src, io);
+  let pass;
+  try {
+    pass = await readForReport(input.bytes, input.name);
+  } finally {
+    input.close();
+  }
+  const explanation = destination === undefined ? null : explainLoad(pass.state, destination, { srcPath: src, destQemu });
+  const html = renderReport(buildReportModel({ pass, destination, explanation, generator: `vmstate-inspect report ${VERSION}` }));
+  if (options.output === undefined) io.print(html);
+  else underPath(options.output, () => io.fs.writeFileSync(options.output!, html));
+  throwFailures(destination?.kind === "stream" ? [pass.state, destination.state] : [pass.state]);
+  return explanation === null ? EXIT.OK : VERDICT_EXIT[explanation.verdict];
+}
