@@ -120,7 +120,9 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
         const bytes = src.bytes(total);
         const rec: RamRecord = { kind: "ram", sectionId, type, offset, flags, block, continued, start, end: start + total, bytes };
         if (type === "zero") rec.fill = bytes[headerLen]!;
-        else if (payloadLen > 0) rec.payload = bytes.subarray(headerLen);
+        // Every page-carrying record has a payload, empty too (a 0-length XBZRLE delta or
+        // compressed page): readers need not tell "absent" from "empty".
+        else if (type !== "eos" && type !== "multifd_flush") rec.payload = bytes.subarray(headerLen);
         return rec;
       }
       p += total;
