@@ -23,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function cpregs(file: string): Promise<CpuRegisterList[]> {
   const r = await runMain(inspectMain, ["cpregs", "--json", file]);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.printed) as CpuRegisterList[];
+  return (JSON.parse(r.printed) as { cpus: CpuRegisterList[] }).cpus;
 }
 
 describe.each(["v11-aarch64-virt-max-no-vmdesc.mig", "v11-aarch64-virt-7.2-a57-no-vmdesc.mig"])("%s", (file) => {
