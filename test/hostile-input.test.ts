@@ -84,6 +84,17 @@ describe("a cpreg count that disagrees with the vmdesc", () => {
   });
 });
 
+describe("a cpreg count beyond any limit in a stream without vmdesc (found by the fuzzer, seed 11)", () => {
+  it.each([
+    ["summary", inspectMain, ["summary", "-"]],
+    ["rewrite", rewriteMain, ["-o", join(dir, "no-vmdesc-count.mig")]],
+  ] as [string, typeof inspectMain, string[]][])("%s refuses it as verify does, not carrying the cpu section opaque", async (_, main, argv) => {
+    const r = await runMain(main, argv, { stdin: [await withCpregCount("v11-aarch64-virt-7.2-a57-no-vmdesc.mig", 0x10000000)] });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cpreg_vmstate_array_len 268435456 exceeds 65536 in cpu \(0\) \/ cpreg_vmstate_array_len at offset/);
+  });
+});
+
 describe("a stream without vmdesc or footers", () => {
   /** The no-footer sample cut at a 0x00 byte inside the arm_gic section: the cut reads as the EOF byte. */
   function cutInsideDeviceState(): Uint8Array {

@@ -12,7 +12,7 @@
  *   sends a delta only against a page it sent before, so a delta for a page never sent means
  *   the destination would patch whatever it happened to hold.
  */
-import { printable } from "@vmstate/wire";
+import { printable, VmstateError } from "@vmstate/wire";
 import type { RamRecord } from "@vmstate/stream";
 import type { ProblemList } from "./problems.js";
 import { inflatePage } from "./ram-extract.js";
@@ -63,7 +63,9 @@ export class RamChecker {
       try {
         inflatePage(rec, size, path);
       } catch (e) {
-        this.problems.addError(e, rec.start, path);
+        // A page's content, like a bad XBZRLE delta: a RAM_PAGE problem, which only verify looks for.
+        if (!(e instanceof VmstateError)) throw e;
+        this.problems.add("RAM_PAGE", e.detail, e.offset ?? rec.start, e.path ?? path);
       }
     } else if (rec.type === "xbzrle") {
       if (!sentBefore) this.problems.add("XBZRLE_NO_BASE", "XBZRLE delta for a page not sent before in this stream", rec.start, path);

@@ -1,4 +1,4 @@
-import { ByteSource, MalformedError, TruncatedError, VmstateError, printable } from "@vmstate/wire";
+import { ByteSource, MalformedError, TruncatedError, UnsupportedError, printable } from "@vmstate/wire";
 import { parseVmdesc, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
 import { QEMU_VM } from "./constants.js";
 import { readCommand } from "./command.js";
@@ -190,9 +190,10 @@ function delimitDevice(
     try {
       walk = walkWithSchema(header.idstr, header.version, payload, abs, path);
     } catch (e) {
-      // A section our schema cannot walk (an unknown subsection, say) can still be
-      // delimited by its footer; it is then carried without fields.
-      if (!(e instanceof VmstateError) || info.footers === false) throw e;
+      // A section our schema does not know (an unknown subsection, say) can still be
+      // delimited by its footer; it is then carried without fields. One that contradicts
+      // the schema (a count beyond any limit, a cut) is bad, as verify says.
+      if (!(e instanceof UnsupportedError) || info.footers === false) throw e;
     }
   }
   let end: number;
