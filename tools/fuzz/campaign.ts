@@ -21,8 +21,8 @@ export interface CampaignOptions {
   memoryEvery?: number;
   /** Peak RSS allowed, in MiB. */
   memoryBoundMib?: number;
-  /** Called after each mutant (progress, saving failures). */
-  onMutant?: (i: number, result: MutantResult) => void;
+  /** Called after each mutant (progress, saving failures), with the figures so far. */
+  onMutant?: (i: number, result: MutantResult, figures: Readonly<CampaignFigures>) => void;
 }
 
 export interface MutantResult {
@@ -80,8 +80,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> 
       e[r.code] = (e[r.code] ?? 0) + 1;
     }
     figures.violations += violations.length;
-    o.onMutant?.(i, { sample: t.sample, mutator: m.mutator, detail: m.detail, bytes: m.bytes, violations });
+    figures.seconds = Math.round((Date.now() - started) / 1000);
+    o.onMutant?.(i, { sample: t.sample, mutator: m.mutator, detail: m.detail, bytes: m.bytes, violations }, figures);
   }
-  figures.seconds = Math.round((Date.now() - started) / 1000);
   return figures;
 }

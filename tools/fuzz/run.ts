@@ -2,7 +2,8 @@
  * `npm run fuzz -- --runs N --seed S [--samples a.mig,b.mig] [--memory-every K] [--out DIR]`:
  * a mutation campaign over the samples (tools/fuzz/campaign.ts). Each mutant that breaks an
  * invariant is saved to DIR with what it broke, to become a regression test; the figures go
- * to stdout as JSON. Exits 1 when anything was broken.
+ * to stdout as JSON at the end, and to DIR/figures.json every 500 mutants (a run stopped
+ * early still tells how far it got). Exits 1 when anything was broken.
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -32,8 +33,12 @@ const figures = await runCampaign({
   seed: Number(values.seed),
   memoryEvery: Number(values["memory-every"]),
   memoryBoundMib: MEMORY_BOUND_MIB,
-  onMutant(i, r) {
+  onMutant(i, r, sofar) {
     if ((i + 1) % 100 === 0) process.stderr.write(`fuzz: ${i + 1} mutants, ${found} with violations\n`);
+    if ((i + 1) % 500 === 0) {
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, "figures.json"), JSON.stringify({ seed: Number(values.seed), samples: samples.length, ...sofar, mutantsWithViolations: found }, null, 2) + "\n");
+    }
     if (r.violations.length === 0) return;
     found++;
     mkdirSync(out, { recursive: true });
