@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { xorshift } from "../../tools/fuzz/mutate.js";
 
 export const SAMPLES_DIR = resolve(import.meta.dirname, "../../samples");
 
@@ -16,18 +17,8 @@ export function readSample(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(SAMPLES_DIR, name)));
 }
 
-/** Deterministic pseudo-random numbers, so a failing split can be reproduced from its seed. */
-export function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
+/** Deterministic pseudo-random numbers, so a failing split can be reproduced from its seed (the fuzzer's). */
+export const rng = xorshift;
 
 /** Cuts bytes into chunks of random sizes between 1 and `max`. */
 export function randomChunks(bytes: Uint8Array, seed: number, max = 9000): Uint8Array[] {

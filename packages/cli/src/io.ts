@@ -2,6 +2,8 @@ import * as nodeFs from "node:fs";
 import { createRequire } from "node:module";
 import { FdReader, FdSink, fdIoFrom, writeFully, type ByteInput, type ByteSink, type SyncFs } from "@vmstate/wire";
 import type { RamFs } from "@vmstate/inspect";
+import { ClosedStdout, closedStdoutError, stdoutWasClosed } from "./files/closed-stdout.js";
+import { FileProblem } from "./files/system-error.js";
 
 /** The file-system calls the CLIs make; node:fs and memfs both provide them. */
 export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
@@ -72,20 +74,26 @@ export function nodeIo(name: string): CliIo {
       // Standard error is gone (closed pipe): nothing can be said; the exit code still tells.
     }
   };
+  const stdoutClosed = stdoutWasClosed(nodeFs);
   return {
     stdin: () => {
       // A user who forgot to pipe a stream in would otherwise face a silent wait. Only a
       // character device can be a terminal, so node:tty (~10 ms) is never loaded for a pipe.
-      if (stdinStat()?.isCharacterDevice() && isTerminal(0)) {
+      const st = stdinStat();
+      if (st?.isDirectory()) throw new FileProblem("cannot read standard input: Is a directory");
+      if (st?.isCharacterDevice() && isTerminal(0)) {
         stderr(`${name}: reading a migration stream from standard input, which is a terminal: pipe one in (< FILE) or name a file; Ctrl-C quits\n`);
       }
       return new FdReader(0);
     },
     // Bytes go to fd 1 with synchronous writes; a closed pipe makes them throw EPIPE, which
     // is reported like any other I/O failure.
-    stdout: new FdSink(1, fdIo),
+    stdout: stdoutClosed ? new ClosedStdout() : new FdSink(1, fdIo),
     stderr,
-    print: (text) => void textStdout(name, stderr).write(text),
+    print: (text) => {
+      if (stdoutClosed) throw closedStdoutError();
+      textStdout(name, stderr).write(text);
+    },
     fs: nodeFs as unknown as CliFs,
     get stderrIsTTY() {
       return isTerminal(2);
@@ -170,6 +178,8 @@ export function openInput(path: string, io: CliIo): OpenedInput {
   let st: FileStat;
   try {
     st = io.fs.fstatSync(fd);
+    // Linux opens a directory for reading; only the first read fails, far from the path.
+    if (st.isDirectory()) throw new FileProblem(`cannot read ${path}: Is a directory`);
   } catch (e) {
     io.fs.closeSync(fd);
     throw e;

@@ -1,5 +1,5 @@
 import yargs, { type Argv } from "yargs";
-import { VmstateError } from "@vmstate/wire";
+import { VmstateError, printable } from "@vmstate/wire";
 import { EXIT, EXIT_CODES_HELP, ISSUES_URL, type ExitCode } from "./exit-codes.js";
 import { isTerminal, type CliIo } from "./io.js";
 import { VERSION } from "./version.js";
@@ -59,7 +59,8 @@ export async function runCli(
     return await task();
   } catch (e) {
     const code = exitCodeFor(e);
-    io.stderr(`${name}: ${describeError(e)}\n`);
+    // One line whatever the message quotes (an internal error's text is not ours to trust).
+    io.stderr(`${name}: ${printable(describeError(e), 2000)}\n`);
     if (code === EXIT.USAGE) io.stderr(`Try '${name} --help'.\n`);
     return code;
   }
@@ -88,6 +89,17 @@ function helpWidth(argv: readonly string[]): number {
   const help = isHelpRequest(argv);
   // A terminal that reports no size (0 columns, e.g. under script(1)) gets 80 too.
   return Math.min(100, (help && isTerminal(1) ? process.stdout.columns : undefined) || 80);
+}
+
+/**
+ * `io` whose text output (reports, tables, help) is {@link printable}, line by line: the one
+ * place every text report passes, whatever names from the stream it shows.
+ */
+export function printableText(io: CliIo): CliIo {
+  // A child object, not a copy: a copy would run nodeIo's getters (stdoutIsTTY, …) at once.
+  const wrapped = Object.create(io) as CliIo;
+  wrapped.print = (text) => io.print(printable(text, Infinity, true));
+  return wrapped;
 }
 
 /** The documented exit code for anything a command throws. */

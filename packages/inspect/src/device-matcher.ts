@@ -6,6 +6,7 @@
  * mismatch is a finding: a section the vmdesc does not describe, one described out of order or
  * twice, and, at the end, entries that no section used.
  */
+import { printable } from "@vmstate/wire";
 import type { DeviceDesc, Vmdesc } from "@vmstate/vmsd";
 import type { ProblemList } from "./problems.js";
 
@@ -46,7 +47,7 @@ export class DeviceMatcher {
 
   reportUnused(problems: ProblemList): void {
     this.devices.forEach((d, k) => {
-      if (!this.used[k]) problems.add("MISSING_SECTION", `the vmdesc describes '${d.name}' instance ${d.instance_id}, the stream has no such section`, this.vmdescAt, "vmdesc");
+      if (!this.used[k]) problems.add("MISSING_SECTION", `the vmdesc describes '${printable(String(d.name))}' instance ${d.instance_id}, the stream has no such section`, this.vmdescAt, "vmdesc");
     });
   }
 }

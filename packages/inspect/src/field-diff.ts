@@ -6,7 +6,7 @@
  * buffers, and the element index for arrays.
  */
 import { elementBytes, elementCount, readElement, type FieldTree } from "@vmstate/vmsd";
-import { SCALAR_KINDS } from "./scalar-kinds.js";
+import { SCALAR_KINDS } from "@vmstate/stream";
 import type { LeafPair } from "./field-pairs.js";
 
 /** One differing field, or one differing element of an array field. */

@@ -12,9 +12,9 @@
  * infos of unknown width, a size that disagrees with the type) as hex digits, no separators.
  */
 import type { DeviceRecord } from "@vmstate/stream";
-import { hex64 } from "@vmstate/wire";
+import { hex64, printable } from "@vmstate/wire";
 import type { FieldTree } from "@vmstate/vmsd";
-import { SCALAR_KINDS } from "./scalar-kinds.js";
+import { SCALAR_KINDS } from "@vmstate/stream";
 import { hexBytes } from "./analyze-values.js";
 
 export type DumpValue = number | string | boolean | null;
@@ -73,7 +73,7 @@ export interface DumpSection {
 /** Decodes one device record into the dump model. */
 export function dumpSection(rec: DeviceRecord): DumpSection {
   const out: DumpSection = {
-    name: rec.idstr,
+    name: printable(rec.idstr),
     instanceId: rec.instanceId,
     sectionId: rec.sectionId,
     version: rec.version,
@@ -82,7 +82,7 @@ export function dumpSection(rec: DeviceRecord): DumpSection {
     delimitedBy: rec.delimitedBy,
   };
   const vmsdName = rec.desc?.vmsd_name;
-  if (typeof vmsdName === "string") out.vmsdName = vmsdName;
+  if (typeof vmsdName === "string") out.vmsdName = printable(vmsdName);
   if (rec.fields === undefined) {
     out.opaque = "no vmdesc and no built-in schema describe this section's fields";
     return out;
@@ -94,7 +94,7 @@ function dumpVmsd(node: FieldTree, bytes: Uint8Array, base: number): DumpVmsd {
   const out: DumpVmsd = { fields: (node.children ?? []).map((c) => dumpField(c, bytes, base)) };
   if (node.subsections?.length) {
     out.subsections = node.subsections.map((s) => ({
-      name: s.name,
+      name: printable(s.name),
       version: s.version,
       offset: base + s.start,
       size: s.end - s.start,
@@ -105,7 +105,7 @@ function dumpVmsd(node: FieldTree, bytes: Uint8Array, base: number): DumpVmsd {
 }
 
 function dumpField(node: FieldTree, bytes: Uint8Array, base: number): DumpField {
-  const f: DumpField = { name: node.name, type: node.type, offset: base + node.start, size: node.end - node.start };
+  const f: DumpField = { name: printable(node.name), type: printable(node.type), offset: base + node.start, size: node.end - node.start };
   if (node.index !== undefined) f.index = node.index;
   if (node.arrayLen !== undefined) f.count = node.arrayLen;
   if (node.type === "struct") {

@@ -23,7 +23,7 @@ export { AnalyzeMigrationCollector, type AnalyzeOmission } from "./analyze-migra
 export { analyzeVmsd, formatLeaf, formatInt, hexBytes } from "./analyze-values.js";
 export { pythonJson, pythonQuote, gatherField, type PyValue, type PyDict } from "./python-json.js";
 export { dumpSection, leafValue } from "./field-dump.js";
-export { SCALAR_KINDS } from "./scalar-kinds.js";
+export { SCALAR_KINDS } from "@vmstate/stream";
 export type { DumpSection, DumpField, DumpVmsd, DumpSubsection, DumpValue } from "./field-dump.js";
 export { applyXbzrle, readUleb128Small, XbzrleError } from "./xbzrle.js";
 export { RamExtractor, inflatePage, type PageTarget, type ExtractedBlock, type RamExtractOptions } from "./ram-extract.js";

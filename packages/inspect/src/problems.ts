@@ -3,14 +3,12 @@
  * its footing again, so it collects rather than throws; each problem keeps what an error would
  * have said: where (absolute offset, path in the stream), a stable code, and a sentence.
  */
-import { VmstateError } from "@vmstate/wire";
+import { VmstateError, printable } from "@vmstate/wire";
 
 /**
  * Stable problem codes: the decoder's error codes (`TRUNCATED`, `MALFORMED`, `BAD_FOOTER`,
- * `VMDESC`, …) and these, found only by cross-checking:
- * - `SIZE_MISMATCH`: the vmdesc's sizes do not add up to the section's real extent;
- * - `ARRAY_LEN`: an array's described length disagrees with the count field the stream holds;
- * - `TYPE_SIZE`: a field's described size is not its type's width;
+ * `VMDESC`, the walk checks' `SIZE_MISMATCH`, `ARRAY_LEN`, `TYPE_SIZE`, …) and these, found
+ * only by cross-checking:
  * - `UNDESCRIBED_SECTION` / `MISSING_SECTION` / `SECTION_ORDER` / `DUPLICATE_SECTION`: the
  *   vmdesc's device list and the stream's FULL sections disagree;
  * - `PAGE_SIZE`: the vmdesc's `page_size` is not the stream's target page size;
@@ -20,9 +18,6 @@ import { VmstateError } from "@vmstate/wire";
  */
 export type ProblemCode =
   | VmstateError["code"]
-  | "SIZE_MISMATCH"
-  | "ARRAY_LEN"
-  | "TYPE_SIZE"
   | "UNDESCRIBED_SECTION"
   | "MISSING_SECTION"
   | "SECTION_ORDER"
@@ -56,7 +51,8 @@ export class ProblemList {
       this.dropped++;
       return;
     }
-    this.items.push({ offset, path, code, message });
+    // Messages and paths quote names the stream chose: shown safe, as every error is.
+    this.items.push({ offset, path: printable(path, 300), code, message: printable(message, 600) });
   }
 
   /** Records a thrown error: a VmstateError with its own code and place, anything else rethrown. */
@@ -64,6 +60,9 @@ export class ProblemList {
     if (!(e instanceof VmstateError)) throw e;
     this.add(e.code, e.detail, e.offset ?? fallbackOffset, e.path ?? fallbackPath);
   }
+
+  /** {@link add} with the arguments in the order of a walk check's report. */
+  readonly reporter = (code: ProblemCode, message: string, offset: number, path: string): void => this.add(code, message, offset, path);
 
   get size(): number {
     return this.items.length;

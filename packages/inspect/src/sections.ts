@@ -9,6 +9,7 @@
  * each one. Built one record at a time, so a damaged stream still yields every entry decoded
  * before the damage.
  */
+import { printable } from "@vmstate/wire";
 import type { RamRecordType, StreamRecord } from "@vmstate/stream";
 
 export interface Span {
@@ -74,7 +75,7 @@ export class LayoutCollector {
         this.entries.push({ kind: "header", ...span, magic: rec.magic, version: rec.version });
         break;
       case "configuration":
-        this.entries.push({ kind: "configuration", ...span, machine: rec.machine, subsections: rec.subsections.map((s) => s.name) });
+        this.entries.push({ kind: "configuration", ...span, machine: printable(rec.machine), subsections: rec.subsections.map((s) => printable(s.name)) });
         break;
       case "section":
         this.entries.push({
@@ -82,7 +83,7 @@ export class LayoutCollector {
           ...span,
           type: rec.type.toUpperCase() as "START" | "PART" | "END" | "FULL",
           section_id: rec.sectionId,
-          name: rec.idstr,
+          name: printable(rec.idstr),
           instance_id: rec.instanceId,
           version: rec.version,
         });
@@ -91,7 +92,7 @@ export class LayoutCollector {
         this.entries.push({
           kind: "device",
           ...span,
-          name: rec.idstr,
+          name: printable(rec.idstr),
           instance_id: rec.instanceId,
           delimited_by: rec.delimitedBy,
           fields: rec.fields?.children?.length ?? null,
@@ -101,7 +102,7 @@ export class LayoutCollector {
         this.entries.push({ kind: "footer", ...span, section_id: rec.sectionId });
         break;
       case "command":
-        this.entries.push({ kind: "command", ...span, cmd: rec.cmd, name: rec.name, length: rec.payload.length });
+        this.entries.push({ kind: "command", ...span, cmd: rec.cmd, name: printable(rec.name), length: rec.payload.length });
         break;
       case "eof":
         this.entries.push({ kind: "eof", ...span });

@@ -74,6 +74,8 @@ export interface StreamState {
   decodedBytes: number;
   /** The error that ended decoding early, or undefined when the whole stream decoded. */
   failure: unknown;
+  /** Why the device state could not be checked, when it could not (`StreamInfo.unverified`). */
+  unverified: string | undefined;
 }
 
 /** Reads a whole stream into a {@link StreamState}; never throws for damaged input. */
@@ -133,6 +135,7 @@ export class StreamStateCollector {
       devices: this.devices,
       decodedBytes: bytes,
       failure,
+      unverified: info.unverified,
     };
   }
 }

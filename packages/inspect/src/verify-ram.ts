@@ -12,6 +12,7 @@
  *   sends a delta only against a page it sent before, so a delta for a page never sent means
  *   the destination would patch whatever it happened to hold.
  */
+import { printable, VmstateError } from "@vmstate/wire";
 import type { RamRecord } from "@vmstate/stream";
 import type { ProblemList } from "./problems.js";
 import { inflatePage } from "./ram-extract.js";
@@ -49,11 +50,11 @@ export class RamChecker {
     if (rec.type === "mem_size") return this.blockList(rec);
     if (rec.type !== "zero" && rec.type !== "page" && rec.type !== "compressed" && rec.type !== "xbzrle") return;
     this.pages++;
-    const path = `ram / ${rec.block} @ 0x${rec.offset.toString(16)}`;
+    const path = `ram / ${printable(rec.block)} @ 0x${rec.offset.toString(16)}`;
     const block = this.blocks.get(rec.block);
     const size = this.pageSize;
     if (block && size !== undefined && rec.offset + size > block.length) {
-      this.problems.add("RAM_PAGE", `page 0x${rec.offset.toString(16)}+0x${size.toString(16)} passes the end of block '${rec.block}' (0x${block.length.toString(16)} bytes)`, rec.start, path);
+      this.problems.add("RAM_PAGE", `page 0x${rec.offset.toString(16)}+0x${size.toString(16)} passes the end of block '${printable(rec.block)}' (0x${block.length.toString(16)} bytes)`, rec.start, path);
     }
     const sentBefore = block !== undefined && markSent(block.sent, Math.floor(rec.offset / UNIT));
     if (rec.type === "zero" && rec.fill !== 0) {
@@ -62,7 +63,9 @@ export class RamChecker {
       try {
         inflatePage(rec, size, path);
       } catch (e) {
-        this.problems.addError(e, rec.start, path);
+        // A page's content, like a bad XBZRLE delta: a RAM_PAGE problem, which only verify looks for.
+        if (!(e instanceof VmstateError)) throw e;
+        this.problems.add("RAM_PAGE", e.detail, e.offset ?? rec.start, e.path ?? path);
       }
     } else if (rec.type === "xbzrle") {
       if (!sentBefore) this.problems.add("XBZRLE_NO_BASE", "XBZRLE delta for a page not sent before in this stream", rec.start, path);
@@ -84,11 +87,11 @@ export class RamChecker {
     const seen = new Set<string>();
     for (const b of rec.blocks ?? []) {
       const length = Number(b.usedLength);
-      if (seen.has(b.idstr)) this.problems.add("RAM_BLOCK_LIST", `block '${b.idstr}' is listed twice`, rec.start, "ram / block list");
+      if (seen.has(b.idstr)) this.problems.add("RAM_BLOCK_LIST", `block '${printable(b.idstr)}' is listed twice`, rec.start, "ram / block list");
       seen.add(b.idstr);
       const known = this.blocks.get(b.idstr);
       if (known !== undefined && known.length !== length) {
-        this.problems.add("RAM_BLOCK_LIST", `block '${b.idstr}' was announced with 0x${known.length.toString(16)} bytes, now 0x${length.toString(16)}`, rec.start, "ram / block list");
+        this.problems.add("RAM_BLOCK_LIST", `block '${printable(b.idstr)}' was announced with 0x${known.length.toString(16)} bytes, now 0x${length.toString(16)}`, rec.start, "ram / block list");
       }
       if (known === undefined) this.blocks.set(b.idstr, { length, sent: new Uint8Array(Math.ceil(length / UNIT / 8)), listedAt: rec.start });
       this.checkLength(b.idstr, length, rec.start);
@@ -97,7 +100,7 @@ export class RamChecker {
 
   private checkLength(name: string, length: number, offset: number): void {
     if (this.pageSize !== undefined && length % this.pageSize !== 0) {
-      this.problems.add("RAM_BLOCK_LIST", `block '${name}' is 0x${length.toString(16)} bytes, not a whole number of ${this.pageSize}-byte pages`, offset, "ram / block list");
+      this.problems.add("RAM_BLOCK_LIST", `block '${printable(name)}' is 0x${length.toString(16)} bytes, not a whole number of ${this.pageSize}-byte pages`, offset, "ram / block list");
     }
   }
 }

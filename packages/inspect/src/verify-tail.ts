@@ -14,12 +14,11 @@
  * ({@link checkWalkedFields}); then vmdesc entries that no section used, and the bytes after
  * the element list ({@link findVmdesc}, {@link explainAfterEof}).
  */
-import { readBe32, TruncatedError, UnsupportedError } from "@vmstate/wire";
-import { FOOTER_SIZE, QEMU_VM, footerAt, parseFullHeaderAt, scanForFooter, type FullHeaderAt } from "@vmstate/stream";
+import { readBe32, TruncatedError, UnsupportedError, printable } from "@vmstate/wire";
+import { checkWalkedFields, FOOTER_SIZE, QEMU_VM, footerAt, parseFullHeaderAt, scanForFooter, type FullHeaderAt } from "@vmstate/stream";
 import { walkSection, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
 import { ARM_CPU_IDSTR, walkArmCpu } from "@vmstate/arm";
 import { ProblemList } from "./problems.js";
-import { checkWalkedFields } from "./verify-fields.js";
 import { explainAfterEof, findVmdesc } from "./vmdesc-locate.js";
 import { DeviceMatcher } from "./device-matcher.js";
 
@@ -110,7 +109,7 @@ class TailWalk {
       return -1;
     }
     this.sections++;
-    const path = `${h.idstr} (${h.instanceId})`;
+    const path = `${printable(h.idstr)} (${h.instanceId})`;
     const desc = this.matcher.match(h.idstr, h.instanceId, base + p, path, problems);
     const { walk, failed } = this.walk(desc, h, path);
     if (this.footers === undefined) {
@@ -159,7 +158,7 @@ class TailWalk {
     try {
       if (desc) {
         const walk = walkSection(desc, tail, h.end, opts);
-        checkWalkedFields(desc, walk.node, tail, base, path, problems);
+        checkWalkedFields(desc, walk.node, tail, base, path, problems.reporter);
         return { walk, failed: false };
       }
       if (h.idstr === ARM_CPU_IDSTR) return { walk: walkArmCpu(tail, h.end, { ...opts, version: h.version, instanceId: h.instanceId }), failed: false };
@@ -187,7 +186,7 @@ class TailWalk {
     const scratch = new ProblemList();
     try {
       const walk = walkSection(fieldsOnly, this.tail, h.end, { base: this.base, path, limitEnd: this.end });
-      checkWalkedFields(desc, walk.node, this.tail, this.base, path, scratch);
+      checkWalkedFields(desc, walk.node, this.tail, this.base, path, scratch.reporter);
     } catch {
       return; // the fields do not walk either: the error already reported says where
     }

@@ -12,12 +12,11 @@
  * is reported as is; one in the tail is reported only if the second walk found nothing there,
  * since that walk reports the same fault in more detail and goes on after it.
  */
-import { QEMU_VM, StreamDecoder, startsDeviceTail, type ConfigurationRecord, type StreamRecord } from "@vmstate/stream";
+import { checkWalkedFields, QEMU_VM, StreamDecoder, startsDeviceTail, type ConfigurationRecord, type StreamRecord } from "@vmstate/stream";
 import { walkSection, type Vmdesc } from "@vmstate/vmsd";
 import type { ByteInput } from "@vmstate/wire";
 import { ChunkRecorder } from "./chunk-recorder.js";
 import { ProblemList, type Problem } from "./problems.js";
-import { checkWalkedFields } from "./verify-fields.js";
 import { RamChecker } from "./verify-ram.js";
 import { verifyTail } from "./verify-tail.js";
 
@@ -113,7 +112,7 @@ function checkAgainstVmdesc(doc: Vmdesc, vmdescAt: number, conf: ConfigurationRe
     if (walk.end !== conf.bytes.length) {
       problems.add("SIZE_MISMATCH", `the vmdesc's configuration takes ${walk.end - 1} bytes, the section has ${conf.bytes.length - 1}`, conf.start + walk.end, "configuration");
     }
-    checkWalkedFields(desc, walk.node, conf.bytes, conf.start, "configuration", problems);
+    checkWalkedFields(desc, walk.node, conf.bytes, conf.start, "configuration", problems.reporter);
   } catch (e) {
     problems.addError(e, conf.start, "configuration");
   }

@@ -96,6 +96,7 @@ export class RewritePlanTransform extends SectionEditTransform {
       throw new VmstateError("NOT_APPLICABLE", `--add does not change a present register (use --set): ${this.conflicts.join("; ")}`);
     }
     const reasons = this.plan.strict ? strictRefusals(this.report) : [];
+    if (this.plan.strict && info.unverified !== undefined) reasons.push(`the device state is not verified (${info.unverified})`);
     if (reasons.length > 0) throw new VmstateError("STRICT", `--strict refuses this rewrite: ${reasons.join("; ")}`);
   }
 

@@ -1,4 +1,4 @@
-import { ByteWriter, decodeLatin1, MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, decodeLatin1, MalformedError, UnsupportedError, type ByteSource, printable } from "@vmstate/wire";
 import { CONFIG_SUB, CONFIGURATION_NAME, QEMU_VM } from "./constants.js";
 import { readCountedString, writeCountedString } from "./counted-string.js";
 import type { ConfigSubsection, ConfigurationRecord } from "./records.js";
@@ -62,7 +62,7 @@ export async function readConfiguration(src: ByteSource): Promise<ConfigurationR
       await src.need(16, name);
       uuid = src.bytes(16).slice();
     } else {
-      throw new UnsupportedError(`unknown configuration subsection '${name}': its length cannot be known`, {
+      throw new UnsupportedError(`unknown configuration subsection '${printable(name)}': its length cannot be known`, {
         offset: subAt,
         path,
       });

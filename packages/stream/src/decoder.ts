@@ -53,6 +53,13 @@ export interface StreamInfo {
   sections: Map<number, SectionInfo>;
   /** The `virsh save` wrapper, when the file has one. */
   libvirt: LibvirtHeaderRecord | undefined;
+  /**
+   * Why the device state was read without being checked, when it was: with neither a vmdesc
+   * nor section footers a section's end is only a guess (a stream cut at a 0x00 byte, taken
+   * for the EOF byte, reads as complete), and a section nothing delimits is carried opaque.
+   * Commands say so ("not verified") rather than succeed silently.
+   */
+  unverified: string | undefined;
 }
 
 /**
@@ -74,6 +81,7 @@ export class StreamDecoder {
     ram: newRamState(),
     sections: new Map(),
     libvirt: undefined,
+    unverified: undefined,
   };
   private readonly src: ByteSource;
   private readonly maxTail: number;

@@ -1,4 +1,4 @@
-import { MalformedError, UnsupportedError, VmstateError, type ByteSource } from "@vmstate/wire";
+import { MalformedError, UnsupportedError, VmstateError, type ByteSource, printable } from "@vmstate/wire";
 import { footerFollows, readFooter, readSectionHeader } from "./section-header.js";
 import { readRamRecord, readRamRecordBuffered, RAM_CHECKED_EOS } from "./ram-record.js";
 import type { StreamInfo } from "./decoder.js";
@@ -17,9 +17,9 @@ export async function* readIterativeSection(src: ByteSource, info: StreamInfo, y
     info.sections.set(header.sectionId, { idstr: header.idstr, instanceId: header.instanceId, version: header.version });
   }
   yield header;
-  const path = `${header.idstr} (${header.instanceId}) ${header.type.toUpperCase()}`;
+  const path = `${printable(header.idstr)} (${header.instanceId}) ${header.type.toUpperCase()}`;
   if (header.idstr !== "ram") {
-    throw new UnsupportedError(`iterative section '${header.idstr}' is not supported (only 'ram' is)`, { offset: header.start, path });
+    throw new UnsupportedError(`iterative section '${printable(header.idstr)}' is not supported (only 'ram' is)`, { offset: header.start, path });
   }
   if (header.version !== 4) {
     throw new MalformedError("MALFORMED", `RAM section version ${header.version}, QEMU only writes 4`, { offset: header.start, path });

@@ -1,4 +1,4 @@
-import { ByteWriter, decodeLatin1, MalformedError, readBe32, UnsupportedError, type ByteSource } from "@vmstate/wire";
+import { ByteWriter, decodeLatin1, MalformedError, readBe32, UnsupportedError, type ByteSource, printable } from "@vmstate/wire";
 import { RAM_FLAG_MASK, RAM_SAVE_FLAG as F, ENCODING_FLAG_XBZRLE, compressBound } from "./constants.js";
 import { writeCountedString } from "./counted-string.js";
 import type { RamRecord, RamRecordType } from "./records.js";
@@ -120,7 +120,9 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
         const bytes = src.bytes(total);
         const rec: RamRecord = { kind: "ram", sectionId, type, offset, flags, block, continued, start, end: start + total, bytes };
         if (type === "zero") rec.fill = bytes[headerLen]!;
-        else if (payloadLen > 0) rec.payload = bytes.subarray(headerLen);
+        // Every page-carrying record has a payload, empty too (a 0-length XBZRLE delta or
+        // compressed page): readers need not tell "absent" from "empty".
+        else if (type !== "eos" && type !== "multifd_flush") rec.payload = bytes.subarray(headerLen);
         return rec;
       }
       p += total;
@@ -172,7 +174,7 @@ function resolveBlock(c: Uint8Array, p: number, state: RamState, continued: bool
     if (len === 0) throw new MalformedError("MALFORMED", "empty RAM block name", { offset: at + 8, path });
     name = decodeLatin1(c.subarray(p + 9, p + 9 + len));
     if (state.blocks.size > 0 && !state.blocks.has(name)) {
-      throw new MalformedError("MALFORMED", `RAM block '${name}' was not announced in the block list`, { offset: at + 8, path });
+      throw new MalformedError("MALFORMED", `RAM block '${printable(name)}' was not announced in the block list`, { offset: at + 8, path });
     }
     state.lastBlock = name;
     const used = state.blocks.get(name);
@@ -180,7 +182,7 @@ function resolveBlock(c: Uint8Array, p: number, state: RamState, continued: bool
   }
   const length = state.lastBlockLength;
   if (length !== undefined && offset >= length) {
-    throw new MalformedError("MALFORMED", `RAM offset 0x${offset.toString(16)} is outside block '${name}' (0x${length.toString(16)} bytes)`, { offset: at, path });
+    throw new MalformedError("MALFORMED", `RAM offset 0x${offset.toString(16)} is outside block '${printable(name)}' (0x${length.toString(16)} bytes)`, { offset: at, path });
   }
   return name;
 }

@@ -106,7 +106,7 @@ export interface RamRecord extends Span {
   continued: boolean;
   /** ZERO: the fill byte. */
   fill?: number;
-  /** PAGE: the page; XBZRLE / COMPRESS_PAGE: the encoded payload. */
+  /** PAGE: the page; XBZRLE / COMPRESS_PAGE: the encoded payload, possibly empty. Set for exactly these three types. */
   payload?: Uint8Array;
   /** MEM_SIZE: the block list. */
   blocks?: RamBlockEntry[];

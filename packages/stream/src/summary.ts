@@ -1,3 +1,4 @@
+import { printable } from "@vmstate/wire";
 import type { StreamInfo } from "./decoder.js";
 import type { StreamRecord } from "./records.js";
 
@@ -67,7 +68,7 @@ export class SummaryCollector {
           offset: rec.start,
           size: rec.end - rec.start,
           sectionId: rec.sectionId,
-          name: rec.idstr,
+          name: printable(rec.idstr),
           instanceId: rec.instanceId,
           version: rec.version,
         };
@@ -91,13 +92,13 @@ export class SummaryCollector {
         break;
       case "command":
         this.closeAt(rec.start);
-        this.commands.push(rec.name);
+        this.commands.push(printable(rec.name));
         break;
       case "eof":
         this.closeAt(rec.start);
         break;
       case "vmdesc":
-        this.vmdescKeys = Object.keys(rec.doc);
+        this.vmdescKeys = Object.keys(rec.doc).map((k) => printable(k));
         break;
       default:
         break;
@@ -131,21 +132,21 @@ export class SummaryCollector {
     const lv = info.libvirt;
     return {
       libvirt: lv
-        ? { complete: lv.complete, wasRunning: lv.wasRunning, format: lv.format, domain: /<name>([^<]*)<\/name>/.exec(lv.domainXml)?.[1] ?? null, streamOffset: lv.end }
+        ? { complete: lv.complete, wasRunning: lv.wasRunning, format: lv.format, domain: printableOrNull(/<name>([^<]*)<\/name>/.exec(lv.domainXml)?.[1]), streamOffset: lv.end }
         : null,
-      machine: info.machine ?? null,
+      machine: printableOrNull(info.machine),
       pageSize: info.ram.pageSize ?? null,
       pageSizeSource: info.ram.pageSizeSource ?? null,
       features: {
         configuration: info.configuration,
         footers: info.footers ?? null,
         vmdesc: info.vmdesc ?? null,
-        capabilities: info.capabilities,
+        capabilities: info.capabilities.map((c) => printable(c)),
         commands: [...new Set(this.commands)],
         vmdescKeys: this.vmdescKeys,
       },
       ram: [...info.ram.blocks].map(([name, size]) => ({
-        name,
+        name: printable(name),
         size: Number(size),
         pages: info.ram.tally?.get(name) ?? { zero: 0, normal: 0, compressed: 0, xbzrle: 0 },
       })),
@@ -154,4 +155,9 @@ export class SummaryCollector {
       bytes: Math.max(decodedTo, this.bytes),
     };
   }
+}
+
+/** What a summary shows of a name the stream chose (see `printable`): escaped, cut; null when absent. */
+function printableOrNull(s: string | undefined): string | null {
+  return s === undefined ? null : printable(s);
 }

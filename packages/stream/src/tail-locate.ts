@@ -1,4 +1,4 @@
-import { readBe32 } from "@vmstate/wire";
+import { readBe32, printable } from "@vmstate/wire";
 import { parseVmdesc, type DeviceDesc } from "@vmstate/vmsd";
 import { QEMU_VM } from "./constants.js";
 import { decodeTail } from "./tail.js";
@@ -87,7 +87,7 @@ async function searchWindow(window: Uint8Array, base: number, info: StreamInfo, 
     const found = await decodeFrom(window, p, base, info, devices);
     if (found) return { found };
   }
-  return { notFound: `no '${first.name}' (${first.instance_id}) section header after RAM's end decodes to the vmdesc`, final: false };
+  return { notFound: `no '${printable(first.name)}' (${first.instance_id}) section header after RAM's end decodes to the vmdesc`, final: false };
 }
 
 /** `04`, any section id, then the counted name and the instance id of the vmdesc's first entry. */

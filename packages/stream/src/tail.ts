@@ -1,4 +1,4 @@
-import { ByteSource, MalformedError, TruncatedError, VmstateError } from "@vmstate/wire";
+import { ByteSource, MalformedError, TruncatedError, UnsupportedError, printable } from "@vmstate/wire";
 import { parseVmdesc, type DeviceDesc, type Vmdesc, type WalkResult } from "@vmstate/vmsd";
 import { QEMU_VM } from "./constants.js";
 import { readCommand } from "./command.js";
@@ -7,6 +7,7 @@ import { readIterativeSection } from "./iterative-section.js";
 import { describeAfterEof, locateVmdesc } from "./vmdesc-frame.js";
 import { scanForFooter } from "./footer-scan.js";
 import { walkWithSchema, walkWithVmdesc } from "./device-walk.js";
+import { checkWalkedFields, type WalkCheckReport } from "./walk-checks.js";
 import type { DeviceRecord, SectionRecord, StreamRecord } from "./records.js";
 import type { StreamInfo } from "./decoder.js";
 
@@ -29,21 +30,23 @@ export async function* decodeTail(tail: Uint8Array, base: number, info: StreamIn
   const src = new ByteSource([tail.subarray(0, listEnd)], base);
   const devices = doc?.devices ?? [];
   let nextDevice = 0;
+  let fullSections = 0;
 
   while (src.offset - base < listEnd) {
     const at = src.offset - base;
     const type = tail[at]!;
     if (type === QEMU_VM.SECTION_FULL) {
       const header = await readSectionHeader(src, info.sections);
+      fullSections++;
       info.sections.set(header.sectionId, { idstr: header.idstr, instanceId: header.instanceId, version: header.version });
       yield header;
-      const path = `${header.idstr} (${header.instanceId})`;
+      const path = `${printable(header.idstr)} (${header.instanceId})`;
       const payloadAt = src.offset - base;
       let desc: DeviceDesc | undefined;
       if (doc) {
         const found = findDevice(devices, nextDevice, header);
         if (found < 0) {
-          throw new MalformedError("VMDESC", `the vmdesc does not describe section '${header.idstr}' instance ${header.instanceId}`, {
+          throw new MalformedError("VMDESC", `the vmdesc does not describe section '${printable(header.idstr)}' instance ${header.instanceId}`, {
             offset: header.start,
             path,
           });
@@ -60,13 +63,18 @@ export async function* decodeTail(tail: Uint8Array, base: number, info: StreamIn
         });
       }
       if (device === undefined) {
-        yield opaqueRest(tail, payloadAt, base, listEnd, `cannot find where section '${path}' ends: no vmdesc, no schema${info.footers === false ? ", no footers" : ""}`);
+        const reason = `cannot find where section '${path}' ends: no vmdesc, no schema${info.footers === false ? ", no footers" : ""}`;
+        info.unverified = reason;
+        yield opaqueRest(tail, payloadAt, base, listEnd, reason);
         src.skip(listEnd - payloadAt);
         break;
       }
       src.skip(device.end - device.start);
-      yield device;
       if (info.footers === undefined) info.footers = footerModeAfter(tail, device, base, listEnd, path);
+      // A walk that ends where the section does can still contradict itself (a count field
+      // off by one from its array): every reader would then misread the fields after it.
+      if (device.fields) checkWalkedFields(desc, device.fields, device.bytes, device.start, path, refuseWalk);
+      yield device;
       if (info.footers) yield await readFooter(src, header.sectionId, path);
     } else if (type === QEMU_VM.SECTION_START || type === QEMU_VM.SECTION_PART || type === QEMU_VM.SECTION_END) {
       // Not seen in precopy files, but legal: keep decoding RAM from the buffer.
@@ -82,6 +90,9 @@ export async function* decodeTail(tail: Uint8Array, base: number, info: StreamIn
 
   if (listEnd === tail.length) {
     throw new TruncatedError("the stream ends without its EOF byte", { offset: base + tail.length });
+  }
+  if (!doc && info.footers === false && info.unverified === undefined && fullSections > 0) {
+    info.unverified = "no vmdesc and no section footers: where the device state ends cannot be checked";
   }
   yield { kind: "eof", start: base + listEnd, end: base + listEnd + 1, bytes: tail.subarray(listEnd, listEnd + 1) };
   if (frame && doc) {
@@ -179,9 +190,10 @@ function delimitDevice(
     try {
       walk = walkWithSchema(header.idstr, header.version, payload, abs, path);
     } catch (e) {
-      // A section our schema cannot walk (an unknown subsection, say) can still be
-      // delimited by its footer; it is then carried without fields.
-      if (!(e instanceof VmstateError) || info.footers === false) throw e;
+      // A section our schema does not know (an unknown subsection, say) can still be
+      // delimited by its footer; it is then carried without fields. One that contradicts
+      // the schema (a count beyond any limit, a cut) is bad, as verify says.
+      if (!(e instanceof UnsupportedError) || info.footers === false) throw e;
     }
   }
   let end: number;
@@ -210,6 +222,11 @@ function delimitDevice(
     bytes: payload.subarray(0, end),
   };
 }
+
+/** The decoder's answer to a walk check: the stream is refused at the first problem. */
+const refuseWalk: WalkCheckReport = (code, message, offset, path) => {
+  throw new MalformedError(code, message, { offset, path });
+};
 
 function opaqueRest(tail: Uint8Array, from: number, base: number, listEnd: number, reason: string): StreamRecord {
   return { kind: "opaque", reason, start: base + from, end: base + listEnd, bytes: tail.subarray(from, listEnd) };

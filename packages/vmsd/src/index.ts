@@ -8,6 +8,8 @@ export { parseJson, serializeJson, quote, rawMembers, MAX_JSON_DEPTH } from "./j
 export type { JsonValue, JsonObject, ParseJsonOptions } from "./json.js";
 export {
   parseVmdesc,
+  MAX_VMDESC_BYTES,
+  MAX_VMDESC_VALUES,
   serializeVmdesc,
   serializeVmdescBytes,
   findDevice,

@@ -35,6 +35,11 @@ export interface ParseJsonOptions {
   base?: number;
   /** Location named in errors, e.g. `vmdesc`. */
   path?: string;
+  /**
+   * Most values (scalars and containers) the document may hold: each becomes a JS value of
+   * tens of bytes, so the count, not the text's length, bounds the memory a parse takes.
+   */
+  maxValues?: number;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -45,15 +50,17 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * @throws LimitError when containers nest deeper than {@link MAX_JSON_DEPTH}.
  */
 export function parseJson(bytes: Uint8Array, options: ParseJsonOptions = {}): JsonValue {
-  return new JsonParser(bytes, options.base ?? 0, options.path ?? "JSON").parseDocument();
+  return new JsonParser(bytes, options.base ?? 0, options.path ?? "JSON", options.maxValues ?? Infinity).parseDocument();
 }
 
 class JsonParser {
   private pos = 0;
+  private values = 0;
   constructor(
     private readonly b: Uint8Array,
     private readonly base: number,
     private readonly path: string,
+    private readonly maxValues: number,
   ) {}
 
   parseDocument(): JsonValue {
@@ -78,6 +85,9 @@ class JsonParser {
 
   private value(depth: number): JsonValue {
     this.ws();
+    if (++this.values > this.maxValues) {
+      throw new LimitError(`the JSON holds more than ${this.maxValues} values, more than vmstate reads`, { offset: this.base + this.pos, path: this.path });
+    }
     const c = this.b[this.pos];
     switch (c) {
       case 0x7b: return this.object(depth + 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LimitError, MalformedError } from "@vmstate/wire";
 import { parseJson, quote, serializeJson } from "./json.js";
-import { findDevice, isOldStyleDevice, parseVmdesc, serializeVmdesc, serializeVmdescBytes } from "./vmdesc-model.js";
+import { findDevice, isOldStyleDevice, MAX_VMDESC_BYTES, MAX_VMDESC_VALUES, parseVmdesc, serializeVmdesc, serializeVmdescBytes } from "./vmdesc-model.js";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -74,5 +74,20 @@ describe("vmdesc model", () => {
     expect(() => parseVmdesc(enc('{"page_size": 4096}'))).toThrow(/no "devices" array/);
     expect(() => parseVmdesc(enc('{"devices": [{"name": "x"}]}'))).toThrow(/instance_id/);
     expect(() => parseJson(enc("[".repeat(2000)))).toThrow(LimitError);
+  });
+});
+
+describe("the vmdesc's memory budget (#10: a 200,000-device vmdesc took a rewrite to 957 MiB)", () => {
+  it("refuses more JSON than MAX_VMDESC_BYTES before parsing, naming the size and the limit", () => {
+    const big = new Uint8Array(MAX_VMDESC_BYTES + 1).fill(0x20);
+    expect(() => parseVmdesc(big, { base: 100 })).toThrow(LimitError);
+    expect(() => parseVmdesc(big, { base: 100 })).toThrow(/the vmdesc is 16\.0 MiB of JSON, more than the 16\.0 MiB vmstate reads .* at offset 0x64/);
+  });
+
+  it("refuses more values than MAX_VMDESC_VALUES, and reads as many", () => {
+    const doc = (n: number) => enc(`{"devices": [${Array.from({ length: n }, () => "0").join(", ")}]}`);
+    // The object, the array and its elements are values.
+    expect(() => parseVmdesc(doc(MAX_VMDESC_VALUES - 2))).toThrow(/devices\[0\] is not an object/);
+    expect(() => parseVmdesc(doc(MAX_VMDESC_VALUES - 1))).toThrow(/more than 200000 values/);
   });
 });

@@ -8,7 +8,7 @@
  * walker validates the keys it uses when it uses them, so a strange entry for one device
  * never prevents reading the others.
  */
-import { MalformedError } from "@vmstate/wire";
+import { LimitError, MalformedError } from "@vmstate/wire";
 import { parseJson, serializeJson, type JsonObject, type JsonValue } from "./json.js";
 
 /**
@@ -75,14 +75,32 @@ export interface ParseVmdescOptions {
 }
 
 /**
+ * The budget a vmdesc is parsed within, so that memory stays bounded whatever the input
+ * (README, "Hostile input"): the largest vmdesc of our samples is 99 KB with 6,704 values;
+ * a guest with hundreds of devices stays well within both caps. The value cap is what bounds
+ * the parsed tree (tens of bytes per value); the byte cap, the text held beside it.
+ */
+export const MAX_VMDESC_BYTES = 16 << 20;
+/** Most JSON values (scalars and containers) a vmdesc may hold; see {@link MAX_VMDESC_BYTES}. */
+export const MAX_VMDESC_VALUES = 200_000;
+
+function mib(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+/**
  * Parses the vmdesc JSON (the bytes after `06 <be32 len>`), keeping key order.
  * Checks only the outline: an object with a `devices` array of objects, each having a
  * string `name` and an integer `instance_id`.
  * @throws MalformedError code `VMDESC` on bad JSON or a wrong outline.
+ * @throws LimitError for a vmdesc beyond {@link MAX_VMDESC_BYTES} or {@link MAX_VMDESC_VALUES}.
  */
 export function parseVmdesc(bytes: Uint8Array, options: ParseVmdescOptions = {}): Vmdesc {
   const base = options.base ?? 0;
-  const doc = parseJson(bytes, { base, path: "vmdesc" });
+  if (bytes.length > MAX_VMDESC_BYTES) {
+    throw new LimitError(`the vmdesc is ${mib(bytes.length)} of JSON, more than the ${mib(MAX_VMDESC_BYTES)} vmstate reads (QEMU's are under 1 MiB)`, { offset: base, path: "vmdesc" });
+  }
+  const doc = parseJson(bytes, { base, path: "vmdesc", maxValues: MAX_VMDESC_VALUES });
   const bad = (detail: string): never => {
     throw new MalformedError("VMDESC", detail, { offset: base, path: "vmdesc" });
   };

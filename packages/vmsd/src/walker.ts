@@ -15,7 +15,7 @@
  *
  * Every read is bounds-checked before it is made.
  */
-import { LimitError, MalformedError, TruncatedError, decodeLatin1, readBe32 } from "@vmstate/wire";
+import { LimitError, MalformedError, TruncatedError, decodeLatin1, printable, readBe32 } from "@vmstate/wire";
 import type { FieldTree, SubsectionTree, WalkResult } from "./field-tree.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import { isObject } from "./vmdesc-model.js";
@@ -111,7 +111,7 @@ class Walker {
     this.need(pos + 2, len + 4, path, "subsection header");
     const got = decodeLatin1(b.subarray(pos + 2, pos + 2 + len));
     if (got !== name) {
-      throw new MalformedError("MALFORMED", `expected subsection "${name}", found "${got}"`, { offset: this.abs(pos), path });
+      throw new MalformedError("MALFORMED", `expected subsection "${printable(name)}", found "${printable(got)}"`, { offset: this.abs(pos), path });
     }
     pos += 2 + len;
     const v = readBe32(b, pos);

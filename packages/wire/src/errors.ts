@@ -4,6 +4,8 @@
  * names the place in the stream (`cpu (1) / cpreg_vmstate_indexes[17]`), so that a CLI can
  * print one line that a person can act on.
  */
+import { printable } from "./printable.js";
+
 export type VmstateErrorCode =
   | "TRUNCATED"
   | "BAD_MAGIC"
@@ -15,7 +17,11 @@ export type VmstateErrorCode =
   | "LIMIT"
   | "VMDESC"
   | "NOT_APPLICABLE"
-  | "STRICT";
+  | "STRICT"
+  /** A walked section's sizes or counts contradict its description (`@vmstate/stream`'s walk checks). */
+  | "SIZE_MISMATCH"
+  | "ARRAY_LEN"
+  | "TYPE_SIZE";
 
 export interface VmstateErrorOptions {
   /** Absolute byte offset in the input where the problem was found. */
@@ -25,7 +31,15 @@ export interface VmstateErrorOptions {
   cause?: unknown;
 }
 
-/** Base class: anything the libraries throw on account of their input. */
+/** Longest detail and path a message shows: room for a few names, each cut by {@link printable}. */
+const DETAIL_MAX = 600;
+const PATH_MAX = 300;
+
+/**
+ * Base class: anything the libraries throw on account of their input. Detail and path are
+ * made {@link printable} here, once for every layer, since both often quote names the stream
+ * chose: a message is always one safe line.
+ */
 export class VmstateError extends Error {
   readonly code: VmstateErrorCode;
   readonly offset: number | undefined;
@@ -34,11 +48,13 @@ export class VmstateError extends Error {
   readonly detail: string;
 
   constructor(code: VmstateErrorCode, detail: string, options: VmstateErrorOptions = {}) {
-    super(formatMessage(detail, options), options.cause === undefined ? undefined : { cause: options.cause });
+    const shown = { ...options, ...(options.path === undefined ? {} : { path: printable(options.path, PATH_MAX) }) };
+    detail = printable(detail, DETAIL_MAX);
+    super(formatMessage(detail, shown), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.offset = options.offset;
-    this.path = options.path;
+    this.path = shown.path;
     this.detail = detail;
   }
 
@@ -48,6 +64,7 @@ export class VmstateError extends Error {
    */
   within(path: string): this {
     if (this.path === undefined) {
+      path = printable(path, PATH_MAX);
       this.path = path;
       this.message = formatMessage(this.detail, { offset: this.offset, path });
     }

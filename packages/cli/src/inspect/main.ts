@@ -1,7 +1,7 @@
 import type { Argv } from "yargs";
 import type { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { runCli } from "../run-cli.js";
+import { printableText, runCli } from "../run-cli.js";
 import { summaryCommand } from "./summary.js";
 import { sectionsCommand } from "./sections.js";
 import { cpregsCommand } from "./cpregs.js";
@@ -20,7 +20,8 @@ const DESCRIPTION =
 const streamFile = (c: Argv): Argv => c.positional("file", { type: "string", describe: "stream file, or - for stdin" });
 
 /** `vmstate-inspect`: returns the exit code (the bin shim sets it). */
-export function main(argv: string[], io: CliIo): Promise<ExitCode> {
+export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
+  const io = printableText(processIo);
   return runCli("vmstate-inspect", argv, io, (y, run) =>
     y
       .usage(`$0 <command> [options]\n\n${DESCRIPTION}`)

@@ -2,6 +2,7 @@ import { readStreamState, type StreamState } from "@vmstate/inspect";
 import { StreamDecoder, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
 import { VmstateError } from "@vmstate/wire";
 import { openInput, type CliIo } from "../io.js";
+import { notVerifiedLine } from "../unverified.js";
 
 /**
  * Reads a stream for the comparing commands (`cpregs`, `diff`, `explain`). Decoding errors
@@ -11,7 +12,9 @@ import { openInput, type CliIo } from "../io.js";
 export async function readState(path: string, io: CliIo): Promise<StreamState> {
   const input = openInput(path, io);
   try {
-    return await readStreamState(input.bytes, input.name);
+    const state = await readStreamState(input.bytes, input.name);
+    if (state.unverified !== undefined) io.stderr(notVerifiedLine("vmstate-inspect", state.name, state.unverified));
+    return state;
   } finally {
     input.close();
   }
@@ -44,6 +47,7 @@ export async function decodeInput(path: string, io: CliIo, onRecord: (rec: Strea
   } finally {
     input.close();
   }
+  if (decoder.info.unverified !== undefined) io.stderr(notVerifiedLine("vmstate-inspect", input.name, decoder.info.unverified));
   return { name: input.name, info: decoder.info, failure, decodedTo: decoder.offset };
 }
 

@@ -3,8 +3,10 @@ import { FitTransform, RewritePlanTransform, type RecordTransform, type RewriteR
 import { parseDestQemu, readDestination } from "../destination-input.js";
 import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import type { CliIo } from "../io.js";
-import { runCli } from "../run-cli.js";
+import { isStdin, type CliIo } from "../io.js";
+import { NotVerifiedNotice } from "../unverified.js";
+import { writeWholeFile } from "../files/whole-file.js";
+import { printableText, runCli } from "../run-cli.js";
 import { parseRequest, type RewriteArgs } from "./request.js";
 import { reportLines } from "./report-lines.js";
 import { runRewrite, type RewriteIoArgs } from "./run-rewrite.js";
@@ -20,7 +22,8 @@ const DESCRIPTION = [
 ].join("\n\n");
 
 /** `vmstate-rewrite`: returns the exit code (the bin shim sets it). */
-export function main(argv: string[], io: CliIo): Promise<ExitCode> {
+export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
+  const io = printableText(processIo);
   return runCli("vmstate-rewrite", argv, io, (y, run) =>
     y.usage(`$0 [options] < IN > OUT\n\n${DESCRIPTION}`).command(
       "$0",
@@ -89,7 +92,8 @@ async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<Ex
   const request = parseRequest(args, io);
   const edit = request.changes ? new RewritePlanTransform(request.plan) : undefined;
   const fit = args.fit === undefined ? undefined : await fitTransform(args, io);
-  const transforms: RecordTransform[] = [edit, fit].filter((t) => t !== undefined);
+  const notice = new NotVerifiedNotice(io, isStdin(args.input) ? "<stdin>" : args.input);
+  const transforms: RecordTransform[] = [notice, edit, fit].filter((t) => t !== undefined);
   let completed = false;
   try {
     await runRewrite(args, transforms, io, () => {
@@ -124,7 +128,7 @@ function emitReport(report: RewriteReport, first: string | undefined, args: Rewr
   if (!args.quiet) for (const line of lines) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
-    io.fs.writeFileSync(args.reportJson, jsonDocument("rewrite-report", report));
+    writeWholeFile(io.fs, args.reportJson, jsonDocument("rewrite-report", report));
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;

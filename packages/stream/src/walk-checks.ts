@@ -1,6 +1,9 @@
 /**
- * Cross-checks of one walked section against its description: what the walker does not check
- * because a walk needs only the sizes, but a destination would trip over.
+ * What makes a walked section valid beyond its sizes: the checks the walker does not make
+ * because a walk needs only the sizes, but a destination would trip over, or a reader would
+ * misread (a count field that disagrees with its array shifts every value read by the count).
+ * The decoder makes them on every section it walks (so every command refuses what `verify`
+ * reports) and `verify` makes them to list every problem; one rule, in one place.
  *
  * - A field's described `size` must be its type's width (`uint32` is 4 bytes); a wrong size
  *   walks "fine" and shifts every later field.
@@ -15,7 +18,12 @@
 import { readBe32 } from "@vmstate/wire";
 import { findField, type FieldTree } from "@vmstate/vmsd";
 import { SCALAR_KINDS } from "./scalar-kinds.js";
-import type { ProblemList } from "./problems.js";
+
+/** What a check found: a stable code, a sentence, and where. */
+export type WalkCheckCode = "SIZE_MISMATCH" | "ARRAY_LEN" | "TYPE_SIZE";
+
+/** Receives each problem: `verify` collects them, the decoder throws on the first. */
+export type WalkCheckReport = (code: WalkCheckCode, message: string, offset: number, path: string) => void;
 
 /** An array whose element count is held by another field of the same vmsd. */
 export interface CountedArray {
@@ -46,40 +54,40 @@ export interface DescribedSection {
  * Checks a walked section (or configuration) against its description.
  * @param bytes the bytes the tree's spans index; `base` their absolute offset.
  */
-export function checkWalkedFields(desc: DescribedSection | undefined, tree: FieldTree, bytes: Uint8Array, base: number, path: string, problems: ProblemList): void {
+export function checkWalkedFields(desc: DescribedSection | undefined, tree: FieldTree, bytes: Uint8Array, base: number, path: string, report: WalkCheckReport): void {
   if (desc?.size !== undefined && desc.vmsd_name === undefined && tree.end - tree.start !== desc.size) {
-    problems.add("SIZE_MISMATCH", `old-style section described as ${desc.size} bytes, its data take ${tree.end - tree.start}`, base + tree.start, path);
+    report("SIZE_MISMATCH", `old-style section described as ${desc.size} bytes, its data take ${tree.end - tree.start}`, base + tree.start, path);
   }
   const vmsd = typeof desc?.vmsd_name === "string" ? desc.vmsd_name : tree.name;
-  checkLevel(vmsd, tree, bytes, base, path, problems);
+  checkLevel(vmsd, tree, bytes, base, path, report);
 }
 
-function checkLevel(vmsd: string, node: FieldTree, bytes: Uint8Array, base: number, path: string, problems: ProblemList): void {
-  for (const f of node.children ?? []) checkField(f, bytes, base, `${path} / ${f.name}`, problems);
-  checkCounts(vmsd, node, bytes, base, path, problems);
-  for (const s of node.subsections ?? []) checkLevel(s.name, s, bytes, base, `${path} / ${s.name}`, problems);
+function checkLevel(vmsd: string, node: FieldTree, bytes: Uint8Array, base: number, path: string, report: WalkCheckReport): void {
+  for (const f of node.children ?? []) checkField(f, bytes, base, `${path} / ${f.name}`, report);
+  checkCounts(vmsd, node, bytes, base, path, report);
+  for (const s of node.subsections ?? []) checkLevel(s.name, s, bytes, base, `${path} / ${s.name}`, report);
 }
 
-function checkField(f: FieldTree, bytes: Uint8Array, base: number, path: string, problems: ProblemList): void {
+function checkField(f: FieldTree, bytes: Uint8Array, base: number, path: string, report: WalkCheckReport): void {
   const kind = SCALAR_KINDS[f.type];
   if (kind !== undefined && f.elementSize !== undefined && f.elementSize !== kind.width) {
-    problems.add("TYPE_SIZE", `type ${f.type} is ${kind.width} bytes wide, the vmdesc says ${f.elementSize}`, base + f.start, path);
+    report("TYPE_SIZE", `type ${f.type} is ${kind.width} bytes wide, the vmdesc says ${f.elementSize}`, base + f.start, path);
   }
   if (f.type !== "struct" || f.children === undefined) return;
   if (f.arrayLen === undefined) {
-    checkLevel(f.name, f, bytes, base, path, problems);
+    checkLevel(f.name, f, bytes, base, path, report);
     return;
   }
   for (const el of f.children) {
     const elPath = `${path}[${el.index ?? 0}]`;
     if (f.elementSize !== undefined && el.end - el.start !== f.elementSize) {
-      problems.add("SIZE_MISMATCH", `struct element takes ${el.end - el.start} bytes, the vmdesc says ${f.elementSize}`, base + el.start, elPath);
+      report("SIZE_MISMATCH", `struct element takes ${el.end - el.start} bytes, the vmdesc says ${f.elementSize}`, base + el.start, elPath);
     }
-    checkLevel(f.name, el, bytes, base, elPath, problems);
+    checkLevel(f.name, el, bytes, base, elPath, report);
   }
 }
 
-function checkCounts(vmsd: string, node: FieldTree, bytes: Uint8Array, base: number, path: string, problems: ProblemList): void {
+function checkCounts(vmsd: string, node: FieldTree, bytes: Uint8Array, base: number, path: string, report: WalkCheckReport): void {
   for (const pair of COUNTED_ARRAYS) {
     if (pair.vmsd !== vmsd) continue;
     const count = findField(node, pair.count);
@@ -90,7 +98,7 @@ function checkCounts(vmsd: string, node: FieldTree, bytes: Uint8Array, base: num
       // QEMU describes one element without array_len and none at all without an entry.
       const described = arr === undefined ? 0 : pair.unit === "bytes" ? arr.end - arr.start : arr.arrayLen ?? 1;
       if (described !== n) {
-        problems.add(
+        report(
           "ARRAY_LEN",
           `${pair.count} is ${n} but the vmdesc describes ${described} ${pair.unit} of ${name}`,
           base + (arr?.start ?? count.start),

@@ -1,0 +1,202 @@
+/**
+ * Issue #10's findings, each as the smallest mutation of a real sample that showed it: every
+ * command gives a clean, printable error or a warning, never an internal error or a silent
+ * exit 0 on a stream `verify` rejects.
+ */
+import { describe, expect, it } from "vitest";
+import * as nodeFs from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { inspectMain, rewriteMain, type CliFs } from "@vmstate/cli";
+import type { DeviceRecord, RamRecord, StreamRecord } from "@vmstate/stream";
+import { findField } from "@vmstate/vmsd";
+import { runMain } from "./support/cli.js";
+import { sampleRecords } from "./support/damage.js";
+import { readSample } from "./support/samples.js";
+
+/** `bytes` with `[at, at + remove)` replaced by `insert`. */
+function splice(bytes: Uint8Array, at: number, remove: number, insert: ArrayLike<number>): Uint8Array {
+  return Buffer.concat([bytes.subarray(0, at), Uint8Array.from(insert), bytes.subarray(at + remove)]);
+}
+
+async function firstRam(name: string, type: RamRecord["type"]): Promise<RamRecord> {
+  const rec = (await sampleRecords(name)).find((r: StreamRecord): r is RamRecord => r.kind === "ram" && r.type === type);
+  if (!rec) throw new Error(`${name} has no ${type} record`);
+  return rec;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "vmstate-hostile-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of a sample whose first cpu section's cpreg_vmstate_array_len holds `count`. */
+async function withCpregCount(name: string, count: number): Promise<Uint8Array> {
+  const cpu = (await sampleRecords(name)).find((r): r is DeviceRecord => r.kind === "device" && r.idstr === "cpu")!;
+  const field = findField(cpu.fields!, "cpreg_vmstate_array_len")!;
+  const out = readSample(name).slice();
+  new DataView(out.buffer).setUint32(cpu.start + field.start, count);
+  return out;
+}
+
+describe("RAM records with an empty payload", () => {
+  it("verify reports a compressed page of length 0 as a problem, not an internal error", async () => {
+    const name = "aarch64-virt-compress.mig";
+    const rec = await firstRam(name, "compressed");
+    const lengthAt = rec.end - rec.payload!.length - 4;
+    const r = await runMain(inspectMain, ["verify", "-"], { stdin: [splice(readSample(name), lengthAt, rec.end - lengthAt, [0, 0, 0, 0])] });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(1);
+    expect(r.printed).toMatch(/compressed page is not a zlib stream/);
+  });
+
+  it("verify accepts an XBZRLE delta of length 0 (QEMU applies it as no change)", async () => {
+    const name = "aarch64-virt-xbzrle.mig";
+    const rec = await firstRam(name, "xbzrle");
+    const lengthAt = rec.end - rec.payload!.length - 2;
+    const r = await runMain(inspectMain, ["verify", "-"], { stdin: [splice(readSample(name), lengthAt, rec.end - lengthAt, [0, 0])] });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("a cpreg count that disagrees with the vmdesc", () => {
+  // 258 registers in the sample: one fewer, and a count far beyond the section.
+  describe.each([257, 0x10000000])("cpreg_vmstate_array_len = %i", (count) => {
+    const commands: [string, typeof inspectMain, string[]][] = [
+      ["summary", inspectMain, ["summary", "-"]],
+      ["cpregs --json", inspectMain, ["cpregs", "--json", "-"]],
+      ["rewrite -o", rewriteMain, ["-o", join(dir, `copy-${count}.mig`)]],
+      ["rewrite --set", rewriteMain, ["-o", join(dir, `set-${count}.mig`), "--set", "ID_DFR0_EL1=0"]],
+    ];
+    it.each(commands)("%s refuses it as verify does (exit 1, nothing written)", async (_, main, argv) => {
+      const bytes = await withCpregCount("aarch64-virt-7.2-a57.mig", count);
+      const r = await runMain(main, argv, { stdin: [bytes] });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`cpreg_vmstate_array_len is ${count} but the vmdesc describes 258 elements`));
+      const out = argv[argv.indexOf("-o") + 1];
+      if (argv.includes("-o")) expect(existsSync(out!)).toBe(false);
+      const v = await runMain(inspectMain, ["verify", "--json", "-"], { stdin: [bytes] });
+      expect(v.code).toBe(1);
+      expect(v.printed).toMatch(/"ARRAY_LEN"/);
+    });
+  });
+});
+
+describe("a cpreg count beyond any limit in a stream without vmdesc (found by the fuzzer, seed 11)", () => {
+  it.each([
+    ["summary", inspectMain, ["summary", "-"]],
+    ["rewrite", rewriteMain, ["-o", join(dir, "no-vmdesc-count.mig")]],
+  ] as [string, typeof inspectMain, string[]][])("%s refuses it as verify does, not carrying the cpu section opaque", async (_, main, argv) => {
+    const r = await runMain(main, argv, { stdin: [await withCpregCount("v11-aarch64-virt-7.2-a57-no-vmdesc.mig", 0x10000000)] });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cpreg_vmstate_array_len 268435456 exceeds 65536 in cpu \(0\) \/ cpreg_vmstate_array_len at offset/);
+  });
+});
+
+describe("a stream without vmdesc or footers", () => {
+  /** The no-footer sample cut at a 0x00 byte inside the arm_gic section: the cut reads as the EOF byte. */
+  function cutInsideDeviceState(): Uint8Array {
+    const bytes = readSample("aarch64-virt-no-footer-no-config.mig");
+    let at = 0x61813 + 100;
+    while (bytes[at - 1] !== 0) at++;
+    return bytes.subarray(0, at);
+  }
+
+  it.each([
+    ["summary", inspectMain, ["summary", "-"]],
+    ["sections", inspectMain, ["sections", "-"]],
+    ["cpregs", inspectMain, ["cpregs", "-"]],
+    ["rewrite", rewriteMain, ["-o", join(dir, "cut.mig")]],
+  ] as [string, typeof inspectMain, string[]][])("%s warns that the device state is not verified", async (_, main, argv) => {
+    const r = await runMain(main, argv, { stdin: [cutInsideDeviceState()] });
+    expect(r.stderr).toMatch(/warning: <stdin>: device state not verified \(cannot find where section 'timer \(0\)' ends/);
+  });
+
+  it("rewrite --strict refuses it", async () => {
+    const r = await runMain(rewriteMain, ["-o", join(dir, "strict.mig"), "--hide", "ID_DFR0_EL1", "--strict"], { stdin: [cutInsideDeviceState()] });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/not verified/);
+    expect(existsSync(join(dir, "strict.mig"))).toBe(false);
+  });
+});
+
+describe("names from the stream are shown escaped", () => {
+  /** A sample with its section 'timer' renamed to ESC [ 2 J LF, of the same length. */
+  async function hostileNames(name: string): Promise<Uint8Array> {
+    const timer = (await sampleRecords(name)).find((r) => r.kind === "section" && r.idstr === "timer")!;
+    const bytes = Buffer.from(readSample(name));
+    // FULL header: type, be32 section id, name length, name.
+    bytes.write("\x1b[2J\n", timer.start + 6, "latin1");
+    return bytes;
+  }
+  const raw = /[\x00-\x08\x0b-\x1f\x7f]/;
+
+  // Without a vmdesc the name is listed; with one, the vmdesc describes no such section.
+  it.each([
+    ["summary", inspectMain, ["summary", "-"], "aarch64-virt-no-vmdesc.mig"],
+    ["summary --json", inspectMain, ["summary", "--json", "-"], "aarch64-virt-no-vmdesc.mig"],
+    ["sections", inspectMain, ["sections", "-"], "aarch64-virt-no-vmdesc.mig"],
+    ["sections --json", inspectMain, ["sections", "--json", "-"], "aarch64-virt-no-vmdesc.mig"],
+    ["dump", inspectMain, ["dump", "-"], "aarch64-virt-no-vmdesc.mig"],
+    ["summary's error", inspectMain, ["summary", "-"], "aarch64-virt-7.2-a57.mig"],
+    ["verify", inspectMain, ["verify", "-"], "aarch64-virt-7.2-a57.mig"],
+    ["verify --json", inspectMain, ["verify", "--json", "-"], "aarch64-virt-7.2-a57.mig"],
+    ["rewrite's error", rewriteMain, ["-o", join(dir, "names.mig"), "--hide", "ID_DFR0_EL1"], "aarch64-virt-7.2-a57.mig"],
+  ] as [string, typeof inspectMain, string[], string][])("%s", async (_, main, argv, sample) => {
+    const r = await runMain(main, argv, { stdin: [await hostileNames(sample)] });
+    expect(r.printed + r.stderr).not.toMatch(raw);
+    // In JSON the backslash of each escape is itself escaped.
+    expect(r.printed + r.stderr).toMatch(/\\{1,2}x1b\[2J\\{1,2}n/);
+  });
+
+  it("cuts a long name", async () => {
+    const { printable } = await import("@vmstate/wire");
+    expect(printable("a".repeat(300))).toBe(`${"a".repeat(120)}…(180 more)`);
+    expect(printable("\x1b[2J\0\n\u202e\x9b")).toBe("\\x1b[2J\\0\\n\\u{202e}\\x9b");
+    expect(printable(printable("\x1b"))).toBe("\\x1b");
+  });
+});
+
+describe("faults around the stream", () => {
+  const bins = join(import.meta.dirname, "../packages/cli/bin");
+
+  it.each([
+    ["vmstate-inspect", ["summary", "samples/aarch64-virt-7.2-a57.mig"]],
+    ["vmstate-rewrite", ["-i", "samples/aarch64-virt-7.2-a57.mig"]],
+  ])("%s with standard output closed (>&-) fails with exit 3, and not with > /dev/null", (bin, argv) => {
+    const cwd = join(import.meta.dirname, "..");
+    const run = (redirect: string) => spawnSync("sh", ["-c", `node "$0" "$@" ${redirect}`, join(bins, `${bin}.cjs`), ...argv], { cwd, encoding: "utf8" });
+    const closed = run(">&-");
+    expect(closed.stderr).toBe(`${bin}: cannot write standard output: it is closed (>&-); redirect it to a file or to /dev/null\n`);
+    expect(closed.status).toBe(3);
+    expect(run("> /dev/null").status).toBe(0);
+  });
+
+  it.each([
+    ["vmstate-inspect", inspectMain, ["summary"]],
+    ["vmstate-rewrite", rewriteMain, ["-o", join(dir, "from-dir.mig"), "-i"]],
+  ] as [string, typeof inspectMain, string[]][])("%s names a directory given as input (exit 3)", async (bin, main, argv) => {
+    const r = await runMain(main, [...argv, dir]);
+    expect(r.stderr).toBe(`${bin}: cannot read ${dir}: Is a directory\n`);
+    expect(r.code).toBe(3);
+  });
+
+  it("leaves no report behind when --report-json cannot be written whole (a full disk)", async () => {
+    const report = join(dir, "report.json");
+    const fullDisk = {
+      ...nodeFs,
+      writeFileSync(path: string, data: string | Uint8Array) {
+        if (!path.startsWith(report)) return nodeFs.writeFileSync(path, data);
+        nodeFs.writeFileSync(path, ""); // what a full disk leaves: the file, empty
+        throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: "ENOSPC", syscall: "write", path });
+      },
+    } as unknown as CliFs;
+    const bytes = await withCpregCount("aarch64-virt-7.2-a57.mig", 257); // a failed run
+    const r = await runMain(rewriteMain, ["-o", join(dir, "out.mig"), "--hide", "ID_DFR0_EL1", "--report-json", report], { stdin: [bytes], fs: fullDisk });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/could not write --report-json .*report\.json: ENOSPC/);
+    expect(readdirSync(dir).filter((f) => f.startsWith("report.json"))).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * A fuzzing campaign: mutants of every sample in turn, each checked by the oracle, figures
+ * kept. Shared by `npm run fuzz` (long runs) and the test suite (a fixed seed, a few hundred).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { StreamDecoder, type StreamRecord } from "@vmstate/stream";
+import { mutate, xorshift, type Target } from "./mutate.js";
+import { check, type Violation } from "./oracle.js";
+import { peakRss } from "./memory.js";
+
+/** A register every Arm sample holds, for the `--hide` run. */
+const HIDE_ID = "ID_DFR0_EL1";
+
+export interface CampaignOptions {
+  samplesDir: string;
+  samples: readonly string[];
+  runs: number;
+  seed: number;
+  /** Measure peak RSS in child processes for one mutant in so many (0: never). */
+  memoryEvery?: number;
+  /** Peak RSS allowed, in MiB. */
+  memoryBoundMib?: number;
+  /** Called after each mutant (progress, saving failures), with the figures so far. */
+  onMutant?: (i: number, result: MutantResult, figures: Readonly<CampaignFigures>) => void;
+}
+
+export interface MutantResult {
+  sample: string;
+  mutator: string;
+  detail: string;
+  bytes: Uint8Array;
+  violations: Violation[];
+}
+
+/** What a campaign found, for the README and the test. */
+export interface CampaignFigures {
+  mutants: number;
+  runs: number;
+  seconds: number;
+  byMutator: Record<string, number>;
+  /** Exit codes seen, by command. */
+  exits: Record<string, Record<number, number>>;
+  violations: number;
+  /** Mutants whose peak RSS was measured, and the largest peak seen (MiB). */
+  memory: { measured: number; peakMib: number };
+}
+
+async function decodeRecords(bytes: Uint8Array): Promise<StreamRecord[]> {
+  const out: StreamRecord[] = [];
+  for await (const rec of new StreamDecoder([bytes]).records()) out.push({ ...rec, bytes: rec.bytes.slice() } as StreamRecord);
+  return out;
+}
+
+export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> {
+  const started = Date.now();
+  const targets: Target[] = [];
+  for (const sample of o.samples) {
+    const bytes = new Uint8Array(readFileSync(join(o.samplesDir, sample)));
+    targets.push({ sample, bytes, records: await decodeRecords(bytes) });
+  }
+  const rng = xorshift(o.seed);
+  const figures: CampaignFigures = { mutants: 0, runs: 0, seconds: 0, byMutator: {}, exits: {}, violations: 0, memory: { measured: 0, peakMib: 0 } };
+  for (let i = 0; i < o.runs; i++) {
+    const t = targets[i % targets.length]!;
+    const m = mutate(t, rng);
+    const { runs, violations } = await check(m.bytes, HIDE_ID);
+    if (o.memoryEvery && i % o.memoryEvery === 0) {
+      figures.memory.measured++;
+      for (const { command, mib } of peakRss(m.bytes, HIDE_ID)) {
+        figures.memory.peakMib = Math.max(figures.memory.peakMib, mib);
+        if (!(mib <= (o.memoryBoundMib ?? Infinity))) violations.push({ invariant: "memory", command, detail: `peak RSS ${mib.toFixed(0)} MiB` });
+      }
+    }
+    figures.mutants++;
+    figures.runs += runs.length;
+    figures.byMutator[m.mutator] = (figures.byMutator[m.mutator] ?? 0) + 1;
+    for (const r of runs) {
+      const e = (figures.exits[r.command] ??= {});
+      e[r.code] = (e[r.code] ?? 0) + 1;
+    }
+    figures.violations += violations.length;
+    figures.seconds = Math.round((Date.now() - started) / 1000);
+    o.onMutant?.(i, { sample: t.sample, mutator: m.mutator, detail: m.detail, bytes: m.bytes, violations }, figures);
+  }
+  return figures;
+}
