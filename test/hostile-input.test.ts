@@ -51,6 +51,17 @@ describe("RAM records with an empty payload", () => {
     expect(r.printed).toMatch(/compressed page is not a zlib stream/);
   });
 
+  it("verify gives a clean error for a zero page turned into an XBZRLE record (flags 0x22 -> 0x120)", async () => {
+    const name = "aarch64-virt-xbzrle.mig";
+    const zero = (await sampleRecords(name)).find((r): r is RamRecord => r.kind === "ram" && r.type === "zero" && r.continued)!;
+    const bytes = readSample(name).slice();
+    bytes[zero.start + 6] = bytes[zero.start + 6]! | 0x01;
+    bytes[zero.start + 7] = 0x20;
+    const r = await runMain(inspectMain, ["verify", "-"], { stdin: [bytes] });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(1);
+  });
+
   it("verify accepts an XBZRLE delta of length 0 (QEMU applies it as no change)", async () => {
     const name = "aarch64-virt-xbzrle.mig";
     const rec = await firstRam(name, "xbzrle");
