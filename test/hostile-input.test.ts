@@ -51,6 +51,17 @@ describe("RAM records with an empty payload", () => {
     expect(r.printed).toMatch(/compressed page is not a zlib stream/);
   });
 
+  it("verify gives a clean error for a zero page turned into an XBZRLE record (flags 0x22 -> 0x120)", async () => {
+    const name = "aarch64-virt-xbzrle.mig";
+    const zero = (await sampleRecords(name)).find((r): r is RamRecord => r.kind === "ram" && r.type === "zero" && r.continued)!;
+    const bytes = readSample(name).slice();
+    bytes[zero.start + 6] = bytes[zero.start + 6]! | 0x01;
+    bytes[zero.start + 7] = 0x20;
+    const r = await runMain(inspectMain, ["verify", "-"], { stdin: [bytes] });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(1);
+  });
+
   it("verify accepts an XBZRLE delta of length 0 (QEMU applies it as no change)", async () => {
     const name = "aarch64-virt-xbzrle.mig";
     const rec = await firstRam(name, "xbzrle");
@@ -198,5 +209,30 @@ describe("faults around the stream", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/could not write --report-json .*report\.json: ENOSPC/);
     expect(readdirSync(dir).filter((f) => f.startsWith("report.json"))).toEqual([]);
+  });
+});
+
+describe("the vmdesc against the rest of the stream (found by the fuzzer, seed 20261204)", () => {
+  /** The QEMU 11.1 sample with `from` replaced by `to` (same length) in its vmdesc. */
+  function edited(from: string, to: string): Uint8Array {
+    const bytes = Buffer.from(readSample("v11-aarch64-virt-7.2-a57.mig"));
+    const at = bytes.lastIndexOf(from, undefined, "latin1");
+    bytes.write(to, at, "latin1");
+    return bytes;
+  }
+
+  it.each([
+    ["the configuration entry's field size", '{"name": "name", "type": "buffer", "size": 8}', '{"name": "name", "type": "buffer", "size": 9}', /expected subsection "configuration\/target-page-bits" \(byte 0x05\), found 0x1e in configuration/],
+    ["the page size", '"page_size": 4096', '"page_size": 8192', /the vmdesc says page_size 8192, the stream's RAM uses 4096-byte pages in vmdesc \/ page_size/],
+  ])("%s: summary and rewrite refuse what verify reports", async (_, from, to, message) => {
+    const bytes = edited(from, to);
+    const v = await runMain(inspectMain, ["verify", "-"], { stdin: [bytes] });
+    expect(v.code).toBe(1);
+    for (const [main, argv] of [[inspectMain, ["summary", "-"]], [rewriteMain, ["-o", join(dir, "vmdesc-edit.mig")]]] as const) {
+      const r = await runMain(main, [...argv], { stdin: [bytes] });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(join(dir, "vmdesc-edit.mig"))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- --runs N --seed S [--samples a.mig,b.mig] [--memory-every K] [--out DIR]`:
+ * `npm run fuzz -- --runs N --seed S [--samples a.mig,b.mig] [--memory-every K] [--out DIR]`
+ * (after a build: the commands run from the built packages, the memory check from the bundles):
  * a mutation campaign over the samples (tools/fuzz/campaign.ts). Each mutant that breaks an
  * invariant is saved to DIR with what it broke, to become a regression test; the figures go
  * to stdout as JSON at the end, and to DIR/figures.json every 500 mutants (a run stopped

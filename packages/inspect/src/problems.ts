@@ -19,10 +19,8 @@ import { VmstateError, printable } from "@vmstate/wire";
 export type ProblemCode =
   | VmstateError["code"]
   | "UNDESCRIBED_SECTION"
-  | "MISSING_SECTION"
   | "SECTION_ORDER"
   | "DUPLICATE_SECTION"
-  | "PAGE_SIZE"
   | "RAM_BLOCK_LIST"
   | "RAM_PAGE"
   | "ZERO_FILL"

@@ -5,15 +5,16 @@
  * checks ({@link RamChecker}) as they pass. The device tail is then walked a second time,
  * leniently ({@link verifyTail}), from bytes kept by a {@link ChunkRecorder}, so that one bad
  * section does not hide the next. Last come the checks that need the vmdesc and the stream
- * together: the configuration section against the vmdesc's `configuration` entry (QEMU ≥ 8.2),
+ * together ({@link checkAgainstVmdesc}, which the decoder makes too): the configuration
+ * section against the vmdesc's `configuration` entry (QEMU ≥ 8.2),
  * and the vmdesc's `page_size` against the stream's page size.
  *
  * A decoder error in the RAM part ends the RAM checks (the RAM grammar has no resync point) and
  * is reported as is; one in the tail is reported only if the second walk found nothing there,
  * since that walk reports the same fault in more detail and goes on after it.
  */
-import { checkWalkedFields, QEMU_VM, StreamDecoder, startsDeviceTail, type ConfigurationRecord, type StreamRecord } from "@vmstate/stream";
-import { walkSection, type Vmdesc } from "@vmstate/vmsd";
+import { checkAgainstVmdesc, QEMU_VM, StreamDecoder, startsDeviceTail, type StreamRecord } from "@vmstate/stream";
+import type { Vmdesc } from "@vmstate/vmsd";
 import type { ByteInput } from "@vmstate/wire";
 import { ChunkRecorder } from "./chunk-recorder.js";
 import { ProblemList, type Problem } from "./problems.js";
@@ -49,7 +50,6 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
   let tailStart: number | undefined;
   let lastEnd = 0;
   let atBoundary = false;
-  let configuration: ConfigurationRecord | undefined;
   let failure: unknown;
   try {
     for await (const rec of decoder.records()) {
@@ -59,7 +59,6 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
         recorder.release(rec.end);
         atBoundary = rec.kind === "footer" || rec.kind === "command" || rec.kind === "header" || rec.kind === "configuration" || (rec.kind === "ram" && rec.type === "eos" && decoder.info.footers === false);
       } else spans.add(rec);
-      if (rec.kind === "configuration") configuration = { ...rec, bytes: rec.bytes.slice() };
       if (rec.kind === "ram") {
         ram.setPageSize(decoder.info.ram.pageSize);
         ram.add(rec);
@@ -83,7 +82,13 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
     const result = verifyTail(tail, { base: tailStart, footers: decoder.info.footers, decodedSpans: spans.spans, problems });
     sections = result.sections;
     doc = result.doc;
-    if (doc) checkAgainstVmdesc(doc, result.vmdescAt ?? tailStart, configuration, decoder.info.ram.pageSize, problems);
+    if (doc) {
+      try {
+        checkAgainstVmdesc(doc, result.vmdescAt ?? tailStart, decoder.info.configurationSection, decoder.info.ram.pageSize, problems.reporter);
+      } catch (e) {
+        problems.addError(e, decoder.info.configurationSection?.start ?? tailStart, "configuration");
+      }
+    }
   }
   if (failure !== undefined && (tailStart === undefined || problems.size === before)) problems.addError(failure, recorder.length);
   const list = problems.sorted();
@@ -93,29 +98,6 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
     problems: list,
     counts: { bytes: recorder.length, ramPages: ram.pages, sections, vmdesc: doc !== undefined },
   };
-}
-
-/** The configuration section and the page size, against what the vmdesc says of them. */
-function checkAgainstVmdesc(doc: Vmdesc, vmdescAt: number, conf: ConfigurationRecord | undefined, pageSize: number | undefined, problems: ProblemList): void {
-  if (pageSize !== undefined && typeof doc.page_size === "number" && doc.page_size !== pageSize) {
-    problems.add("PAGE_SIZE", `the vmdesc says page_size ${doc.page_size}, the stream's RAM uses ${pageSize}-byte pages`, vmdescAt, "vmdesc / page_size");
-  }
-  const desc = doc.configuration;
-  if (desc === undefined) return;
-  if (conf === undefined) {
-    problems.add("MISSING_SECTION", "the vmdesc describes a configuration section, the stream has none", vmdescAt, "vmdesc / configuration");
-    return;
-  }
-  try {
-    // The record's bytes start with the 0x07 type byte; the vmsd's fields follow it.
-    const walk = walkSection(desc, conf.bytes, 1, { base: conf.start, path: "configuration" });
-    if (walk.end !== conf.bytes.length) {
-      problems.add("SIZE_MISMATCH", `the vmdesc's configuration takes ${walk.end - 1} bytes, the section has ${conf.bytes.length - 1}`, conf.start + walk.end, "configuration");
-    }
-    checkWalkedFields(desc, walk.node, conf.bytes, conf.start, "configuration", problems.reporter);
-  } catch (e) {
-    problems.addError(e, conf.start, "configuration");
-  }
 }
 
 /**

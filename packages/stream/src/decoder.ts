@@ -7,6 +7,7 @@ import { readCommand } from "./command.js";
 import { newRamState, type RamState } from "./ram-state.js";
 import { readIterativeSection } from "./iterative-section.js";
 import { decodeTail } from "./tail.js";
+import type { KeptConfiguration } from "./vmdesc-checks.js";
 import { libvirtMagicAhead, readLibvirtHeader } from "./libvirt-header.js";
 import type { LibvirtHeaderRecord, StreamRecord } from "./records.js";
 
@@ -60,6 +61,8 @@ export interface StreamInfo {
    * Commands say so ("not verified") rather than succeed silently.
    */
   unverified: string | undefined;
+  /** The configuration section, kept (a copy) for the checks against the vmdesc. */
+  configurationSection: KeptConfiguration | undefined;
 }
 
 /**
@@ -82,6 +85,7 @@ export class StreamDecoder {
     sections: new Map(),
     libvirt: undefined,
     unverified: undefined,
+    configurationSection: undefined,
   };
   private readonly src: ByteSource;
   private readonly maxTail: number;
@@ -115,6 +119,7 @@ export class StreamDecoder {
     if (src.peekU8() === QEMU_VM.CONFIGURATION) {
       const conf = await readConfiguration(src);
       this.applyConfiguration(conf.machine, conf.targetPageBits, conf.capabilities);
+      this.info.configurationSection = { start: conf.start, bytes: conf.bytes.slice() };
       yield conf;
     }
     for (;;) {

@@ -15,6 +15,7 @@ export type { RamState, PageTally } from "./ram-state.js";
 export { SummaryCollector, type StreamSummary, type SectionSummary, type RamBlockSummary } from "./summary.js";
 export { checkWalkedFields, COUNTED_ARRAYS, type CountedArray, type DescribedSection, type WalkCheckCode, type WalkCheckReport } from "./walk-checks.js";
 export { SCALAR_KINDS } from "./scalar-kinds.js";
+export { checkAgainstVmdesc, type KeptConfiguration } from "./vmdesc-checks.js";
 export { scanForFooter } from "./footer-scan.js";
 export { FOOTER_SIZE, footerAt, parseFullHeaderAt, type FullHeaderAt, type SectionInfo } from "./section-header.js";
 export { readStreamHead, type StreamHead } from "./stream-head.js";

@@ -8,6 +8,7 @@ import { describeAfterEof, locateVmdesc } from "./vmdesc-frame.js";
 import { scanForFooter } from "./footer-scan.js";
 import { walkWithSchema, walkWithVmdesc } from "./device-walk.js";
 import { checkWalkedFields, type WalkCheckReport } from "./walk-checks.js";
+import { checkAgainstVmdesc } from "./vmdesc-checks.js";
 import type { DeviceRecord, SectionRecord, StreamRecord } from "./records.js";
 import type { StreamInfo } from "./decoder.js";
 
@@ -25,6 +26,7 @@ export async function* decodeTail(tail: Uint8Array, base: number, info: StreamIn
   info.vmdesc = frame !== undefined;
   let doc: Vmdesc | undefined;
   if (frame) doc = parseVmdesc(frame.json, { base: base + frame.vmdesc + 5 });
+  if (doc) checkAgainstVmdesc(doc, base + frame!.vmdesc, info.configurationSection, info.ram.pageSize, refuseWalk);
   // The element list ends at the EOF byte: before the vmdesc, or the last byte without one.
   const listEnd = frame ? frame.eof : tail[tail.length - 1] === QEMU_VM.EOF ? tail.length - 1 : tail.length;
   const src = new ByteSource([tail.subarray(0, listEnd)], base);

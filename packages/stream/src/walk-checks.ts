@@ -20,7 +20,7 @@ import { findField, type FieldTree } from "@vmstate/vmsd";
 import { SCALAR_KINDS } from "./scalar-kinds.js";
 
 /** What a check found: a stable code, a sentence, and where. */
-export type WalkCheckCode = "SIZE_MISMATCH" | "ARRAY_LEN" | "TYPE_SIZE";
+export type WalkCheckCode = "SIZE_MISMATCH" | "ARRAY_LEN" | "TYPE_SIZE" | "PAGE_SIZE" | "MISSING_SECTION";
 
 /** Receives each problem: `verify` collects them, the decoder throws on the first. */
 export type WalkCheckReport = (code: WalkCheckCode, message: string, offset: number, path: string) => void;

@@ -18,10 +18,12 @@ export type VmstateErrorCode =
   | "VMDESC"
   | "NOT_APPLICABLE"
   | "STRICT"
-  /** A walked section's sizes or counts contradict its description (`@vmstate/stream`'s walk checks). */
+  /** A walked section's sizes or counts, or the vmdesc's page size or configuration, contradict the stream (`@vmstate/stream`'s walk checks). */
   | "SIZE_MISMATCH"
   | "ARRAY_LEN"
-  | "TYPE_SIZE";
+  | "TYPE_SIZE"
+  | "PAGE_SIZE"
+  | "MISSING_SECTION";
 
 export interface VmstateErrorOptions {
   /** Absolute byte offset in the input where the problem was found. */
