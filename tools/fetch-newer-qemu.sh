@@ -41,15 +41,10 @@ if [ "${1:-}" != "--force" ] && runs; then
   exit 0
 fi
 
-# Same mirror URI as the machine's own Debian sources (deb822 or one-line format).
-URI=""
-if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-  URI="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)"
-fi
-if [ -z "$URI" ] && [ -f /etc/apt/sources.list ]; then
-  URI="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list)"
-fi
-URI="${URI:-http://deb.debian.org/debian}"
+# The machine's own Debian mirror.
+# shellcheck source=tools/debian-mirror.sh
+. "$ROOT/tools/debian-mirror.sh"
+URI="$(debian_mirror)"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 rm -rf "$DEST"

@@ -31,15 +31,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 command -v debootstrap >/dev/null || apt-get install -y --no-install-recommends debootstrap
 
-# Same mirror as the machine's own Debian sources (deb822 or one-line format).
-URI=""
-if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-  URI="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)"
-fi
-if [ -z "$URI" ] && [ -f /etc/apt/sources.list ]; then
-  URI="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list)"
-fi
-URI="${URI:-http://deb.debian.org/debian}"
+# The machine's own Debian mirror.
+# shellcheck source=tools/debian-mirror.sh
+. "$ROOT/tools/debian-mirror.sh"
+URI="$(debian_mirror)"
 
 rm -rf "$DEST"
 mkdir -p "$DEST"
