@@ -1,7 +1,8 @@
 /**
  * What `npm pack` gives, as a user installs it: every package's tarball holds exactly what
  * runs and says who may use it and where to report bugs; the CLI's tarball installs alone,
- * runs from any directory, and starts from its code cache as fast as in the repository.
+ * runs from any directory, and starts from its code cache (how fast is `npm run bench`'s
+ * business, not a test's).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,7 +11,6 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ISSUES_URL } from "../packages/cli/src/exit-codes.js";
 import { SAMPLES_DIR } from "./support/samples.js";
-import { cpuSeconds, median } from "../bench/timing.js";
 import { installCli, npm, type InstalledCli } from "../bench/install-cli.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -134,19 +134,5 @@ describe("the CLI tarball installed alone", () => {
   it.each(["vmstate-rewrite", "vmstate-inspect"])("%s starts from its code cache, the bundle being the one it was made from", (name) => {
     const r = spawnSync(installed(name), ["--version"], { cwd: elsewhere, encoding: "utf8", env: { ...process.env, VMSTATE_DEBUG_CODE_CACHE: "1" } });
     expect(r.stderr).toMatch(/^vmstate: code cache of \w+: accepted$/m);
-  });
-
-  it("starts within 15% of the repository's CPU time (medians of 9 alternating runs, user+sys)", () => {
-    // The deterministic proof is the test above; this one guards against a cost the cache
-    // check cannot see (a slower way to the bundle). Both bins start through the same
-    // bin/run-bundle.cjs, so vmstate-rewrite (the one in pipelines) stands for both here;
-    // npm run bench times both.
-    const repo: number[] = [];
-    const inst: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      repo.push(cpuSeconds(join(root, "packages/cli/bin/vmstate-rewrite.cjs"), ["--version"], elsewhere));
-      inst.push(cpuSeconds(installed("vmstate-rewrite"), ["--version"], elsewhere));
-    }
-    expect(median(inst), `installed ${inst.join(" ")} against repository ${repo.join(" ")}`).toBeLessThanOrEqual(median(repo) * 1.15);
   });
 });
