@@ -4,10 +4,10 @@
  * completed command line read back. The bins are the built bundles, as installed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeInShell, installedBins, type Shell } from "./support/shell-completion.js";
 
 let bins: string;
@@ -17,6 +17,9 @@ beforeAll(() => {
   cwd = mkdtempSync(join(tmpdir(), "vmstate-completion-cwd-"));
   mkdirSync(join(cwd, "saves"));
   writeFileSync(join(cwd, "saves", "guest-11.1.mig"), "");
+});
+afterAll(() => {
+  for (const dir of [bins, cwd]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.each<Shell>(["bash", "zsh"])("completion in %s", (shell) => {

@@ -5,7 +5,7 @@
  * checked is what the shell put on the command line, not what our code says it offered.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -16,7 +16,7 @@ const MARK = "COMPLETED2: ";
 
 export type Shell = "bash" | "zsh";
 
-/** A directory with `vmstate-inspect` and `vmstate-rewrite` linked to the built bins. */
+/** A new directory with `vmstate-inspect` and `vmstate-rewrite` linked to the built bins, as npm links them. */
 export function installedBins(): string {
   const dir = mkdtempSync(join(tmpdir(), "vmstate-completion-bin-"));
   for (const name of ["inspect", "rewrite"]) symlinkSync(join(binDir, `vmstate-${name}.cjs`), join(dir, `vmstate-${name}`));
@@ -24,11 +24,20 @@ export function installedBins(): string {
 }
 
 /**
- * Types each of `lines` followed by TAB into `shell` running in `cwd`, and returns each
- * line as the shell completed it (trailing space trimmed).
+ * Types each of `lines` followed by TAB into `shell` running in `cwd`, with `bins` (holding
+ * both commands) first on PATH, and returns each line as the shell completed it (trailing
+ * space trimmed).
  */
 export function completeInShell(shell: Shell, lines: readonly string[], cwd: string, bins: string): string[] {
   const home = mkdtempSync(join(tmpdir(), `vmstate-completion-${shell}-`));
+  try {
+    return typeInShell(shell, lines, cwd, bins, home);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function typeInShell(shell: Shell, lines: readonly string[], cwd: string, bins: string, home: string): string[] {
   const setup = 'source <(vmstate-inspect completion)\nsource <(vmstate-rewrite completion)\nPS1="$ "\n';
   // zsh: the completion system started by the script itself (no compinit in this .zshrc).
   writeFileSync(join(home, shell === "zsh" ? ".zshrc" : ".bashrc"), setup);
