@@ -34,6 +34,8 @@ describe.each<Shell>(["bash", "zsh"])("completion in %s", (shell) => {
       "vmstate-rewrite --dry",
       "vmstate-rewrite -i saves/g",
       "vmstate-rewrite --no-pro",
+      "vmstate-inspect dump x.mig --format=an",
+      "vmstate-rewrite --fit saves/guest-11.1.mig --dest-qemu=11",
     ];
     expect(completeInShell(shell, lines, cwd, bins)).toEqual([
       "vmstate-inspect summary",
@@ -45,6 +47,8 @@ describe.each<Shell>(["bash", "zsh"])("completion in %s", (shell) => {
       "vmstate-rewrite --dry-run",
       "vmstate-rewrite -i saves/guest-11.1.mig",
       "vmstate-rewrite --no-progress",
+      "vmstate-inspect dump x.mig --format=analyze-migration",
+      "vmstate-rewrite --fit saves/guest-11.1.mig --dest-qemu=11.1",
     ]);
   });
 

@@ -23,7 +23,8 @@ export function completionCandidates(program: CommandSpec, words: readonly strin
   let valueOf: OptionSpec | undefined;
   for (const word of words.slice(0, -1)) {
     if (valueOf !== undefined) {
-      valueOf = undefined;
+      // bash splits `--format=an` into `--format`, `=`, `an` (COMP_WORDBREAKS): the value comes after the `=`.
+      if (word !== "=") valueOf = undefined;
     } else if (word.startsWith("-") && word !== "-") {
       const option = optionNamed(options, word);
       valueOf = option?.takesValue && !word.includes("=") ? option : undefined;
@@ -36,7 +37,13 @@ export function completionCandidates(program: CommandSpec, words: readonly strin
     }
   }
   const startingWith = (all: Iterable<string>): string[] => [...all].filter((c) => c.startsWith(current));
-  if (valueOf !== undefined) return startingWith(valueOf.choices ?? suggestedValues(valueOf));
+  if (valueOf !== undefined) return startingWith(valuesOf(valueOf));
+  // zsh keeps `--format=an` one word: the candidates are whole words too.
+  const assigned = /^(--?[^=]+)=/.exec(current);
+  if (assigned !== null) {
+    const option = optionNamed(options, assigned[1]!);
+    return option?.takesValue ? startingWith(valuesOf(option).map((v) => `${assigned[0]}${v}`)) : [];
+  }
   if (current.startsWith("-")) return startingWith(options.flatMap(spellings));
   if (command === program && program.commands.size > 0 && positionals === 0) {
     return startingWith([...program.commands.keys(), ...(program.runsAlone ? options.flatMap(spellings) : [])]);
@@ -46,8 +53,9 @@ export function completionCandidates(program: CommandSpec, words: readonly strin
   return [];
 }
 
-function suggestedValues(option: OptionSpec): readonly string[] {
-  return option.names.flatMap((n) => SUGGESTED_VALUES[n] ?? []);
+/** What an option's value can be: yargs' choices, else the suggested values; none for a file name. */
+function valuesOf(option: OptionSpec): readonly string[] {
+  return option.choices ?? option.names.flatMap((n) => SUGGESTED_VALUES[n] ?? []);
 }
 
 /** `--input`, `-i`; and `--no-progress` for a flag that is on by default (yargs' negation). */
