@@ -1,6 +1,7 @@
 import { verifyStream, type Problem, type VerifyCounts } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo } from "../io.js";
+import type { CliIo } from "../io.js";
+import { openStreamInput } from "../stream-input.js";
 import { Progress } from "../progress.js";
 import { hexOffset } from "./report-text.js";
 import { jsonDocument } from "../json-output.js";
@@ -11,7 +12,7 @@ import { jsonDocument } from "../json-output.js";
  * Problems are the report (stdout), not errors: only a file that cannot be read goes to stderr.
  */
 export async function verifyCommand(file: string, opts: { json: boolean; progress: boolean }, io: CliIo): Promise<ExitCode> {
-  const input = openInput(file, io);
+  const input = await openStreamInput(file, io);
   const progress = new Progress(io, input.size, "verify", opts.progress);
   let report;
   try {
