@@ -77,7 +77,7 @@ export class CompressorProcess {
   private missing(): FileProblem {
     const c = this.compressor;
     return new FileProblem(
-      `${c.program} is needed to ${this.direction} a ${c.format}-compressed libvirt save image and was not found in PATH: install it (Debian, Ubuntu: apt-get install ${c.debianPackage})`,
+      `${c.program} is needed to ${this.direction} this ${c.format}-compressed libvirt save image and was not found in PATH: install it (Debian, Ubuntu: apt-get install ${c.debianPackage})`,
     );
   }
 }
