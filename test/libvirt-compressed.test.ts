@@ -205,6 +205,22 @@ describe("compressed images: errors", () => {
     expect(readdirSync(dir).filter((n) => n.startsWith("bad-out"))).toEqual([]);
   });
 
+  it("a damaged stream inside is exit 1, its offset said to be one of the decompressed image", async () => {
+    const cut = join(dir, "cut-xz.sav");
+    writeFileSync(cut, libvirtImage(stream.subarray(0, 300000), { format: "xz" }));
+    for (const argv of [["summary", cut], ["cpregs", cut]]) {
+      const r = await runMain(inspectMain, argv);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/at offset 0x[0-9a-f]+ \(\d+\) of the decompressed image\n$/);
+    }
+    const w = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "-i", cut, "-o", join(dir, "cut-out.sav")]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toContain("of the decompressed image");
+    const v = await runMain(inspectMain, ["verify", cut]);
+    expect(v.code).toBe(1);
+    expect(v.printed).toContain(`${cut} (offsets of the decompressed image):`);
+  });
+
   it("xml of a bare migration stream is exit 4", async () => {
     const r = await runMain(inspectMain, ["xml", "-"], { stdin: [stream] });
     expect(r.code).toBe(4);

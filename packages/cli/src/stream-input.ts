@@ -1,5 +1,5 @@
 import { LIBVIRT_HEADER_SIZE, LIBVIRT_MAGIC, LIBVIRT_MAGIC_PARTIAL, LIBVIRT_STREAM_DECOMPRESSED, libvirtCompressor, libvirtHeaderFields, type LibvirtCompressor } from "@vmstate/stream";
-import { decodeLatin1, type ByteInput, type RecyclingInput } from "@vmstate/wire";
+import { decodeLatin1, VmstateError, type ByteInput, type RecyclingInput } from "@vmstate/wire";
 import { openInput, type CliIo, type OpenedInput } from "./io.js";
 import { readAt } from "./files/file-io.js";
 import { CompressorProcess } from "./files/compressor-process.js";
@@ -151,3 +151,17 @@ export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Says, in a decoding error's message, that its offset counts the decompressed image: the
+ * user holding a compressed file would otherwise look for it in the wrong bytes. Other
+ * errors (and every error of an uncompressed input) are returned as they are.
+ */
+export function withImageOffsets<E>(input: StreamInput, e: E): E {
+  if (input.compressed !== undefined && e instanceof VmstateError && e.offset !== undefined && !e.message.endsWith(DECOMPRESSED_NOTE)) {
+    e.message += DECOMPRESSED_NOTE;
+  }
+  return e;
+}
+
+const DECOMPRESSED_NOTE = " of the decompressed image";

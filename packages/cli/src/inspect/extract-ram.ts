@@ -2,7 +2,7 @@ import { StreamDecoder } from "@vmstate/stream";
 import { BlockFiles, RamExtractor, type BlockFile, type ExtractedBlock } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { openStreamInput } from "../stream-input.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { Progress } from "../progress.js";
 import { jsonDocument } from "../json-output.js";
 
@@ -40,7 +40,7 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
     }
     extractor.finish(vmdescPageSize);
   } catch (e) {
-    failure = e;
+    failure = withImageOffsets(input, e);
   } finally {
     progress.done();
     input.close();

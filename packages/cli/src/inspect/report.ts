@@ -1,7 +1,7 @@
 import { explainLoad, type Destination } from "@vmstate/destination";
 import { VERDICT_EXIT, EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
-import { openStreamInput } from "../stream-input.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { UsageError } from "../run-cli.js";
 import { parseDestQemu, readDestination } from "../destination-input.js";
 import { underPath } from "../files/system-error.js";
@@ -34,6 +34,7 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
   let pass;
   try {
     pass = await readForReport(input.bytes, input.name);
+    pass.state.failure = withImageOffsets(input, pass.state.failure);
   } finally {
     input.close();
   }

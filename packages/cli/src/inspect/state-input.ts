@@ -2,7 +2,7 @@ import { readStreamState, type StreamState } from "@vmstate/inspect";
 import { StreamDecoder, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
 import { VmstateError } from "@vmstate/wire";
 import type { CliIo } from "../io.js";
-import { openStreamInput } from "../stream-input.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { notVerifiedLine } from "../unverified.js";
 
 /**
@@ -14,6 +14,7 @@ export async function readState(path: string, io: CliIo): Promise<StreamState> {
   const input = await openStreamInput(path, io);
   try {
     const state = await readStreamState(input.bytes, input.name);
+    state.failure = withImageOffsets(input, state.failure);
     if (state.unverified !== undefined) io.stderr(notVerifiedLine("vmstate-inspect", state.name, state.unverified));
     return state;
   } finally {
@@ -44,7 +45,7 @@ export async function decodeInput(path: string, io: CliIo, onRecord: (rec: Strea
   try {
     for await (const rec of decoder.records()) onRecord(rec);
   } catch (e) {
-    failure = e;
+    failure = withImageOffsets(input, e);
   } finally {
     input.close();
   }

@@ -22,7 +22,7 @@ export async function verifyCommand(file: string, opts: { json: boolean; progres
     input.close();
   }
   if (opts.json) io.print(jsonDocument("verify", { ok: report.ok, problems: report.problems }));
-  else io.print(formatVerify(input.name, report.problems, report.counts));
+  else io.print(formatVerify(report.ok || input.compressed === undefined ? input.name : `${input.name} (offsets of the decompressed image)`, report.problems, report.counts));
   if (!report.ok) io.stderr(`vmstate-inspect: ${input.name}: ${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} found\n`);
   return report.ok ? EXIT.OK : EXIT.BAD_STREAM;
 }

@@ -1,6 +1,6 @@
 import type { RecordTransform } from "@vmstate/rewrite";
 import { isStdin, type CliIo } from "../io.js";
-import { openStreamInput } from "../stream-input.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { resolveOutput } from "../files/output-target.js";
 import { recoverInPlace } from "../files/tail-in-place.js";
 import { stdoutOutput, type StdoutOutput } from "../files/stdout-output.js";
@@ -70,6 +70,8 @@ export async function runRewrite(args: RewriteIoArgs, transforms: readonly Recor
   try {
     if (input.fd !== undefined && input.size !== undefined) await rewriteSeekable({ ...input, fd: input.fd, size: input.size }, dest, transforms, io);
     else await rewriteStreamed(input, dest, transforms, io);
+  } catch (e) {
+    throw withImageOffsets(input, e);
   } finally {
     input.close();
   }
