@@ -12,6 +12,7 @@ import { extractRamCommand } from "./extract-ram.js";
 import { verifyCommand } from "./verify.js";
 import { vmdescCommand } from "./vmdesc.js";
 import { reportCommand } from "./report.js";
+import { xmlCommand } from "./xml.js";
 
 const DESCRIPTION =
   "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
@@ -98,6 +99,12 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
             .positional("dir", { type: "string", describe: "output directory (created if missing)" })
             .option("block", { type: "string", describe: "extract only this RAM block (its name as in the stream)" }),
         (args) => run(() => extractRamCommand(String(args.file), String(args.dir), { json: Boolean(args.json), progress: Boolean(args.progress), ...(args.block === undefined ? {} : { block: String(args.block) }) }, io)),
+      )
+      .command(
+        "xml <file>",
+        "the domain XML stored in a virsh save image (as virsh save-image-dumpxml shows it, without libvirt; exit 4 for a bare stream)",
+        (c: Argv) => c.positional("file", { type: "string", describe: "virsh save image (raw or compressed), or - for stdin" }),
+        (args) => run(() => xmlCommand(String(args.file), io)),
       )
       .command(
         "verify <file>",
