@@ -87,9 +87,13 @@ async function* decompressedImage(bytes: ByteInput, headerLength: number, progra
   const feeding = (async () => {
     try {
       if (first !== undefined && !(await program.write(first))) return;
+      // Once the pipe took a chunk, a recycling reader (FdReader) may refill its buffer:
+      // without that, fresh buffers pile up faster than the collector frees them.
+      const recycler = bytes as Partial<RecyclingInput>;
       for (;;) {
         const r = await chunks.next();
         if (r.done || !(await program.write(r.value))) return;
+        recycler.recycle?.(r.value.buffer);
       }
     } finally {
       program.endInput();

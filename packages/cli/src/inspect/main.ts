@@ -15,7 +15,7 @@ import { reportCommand } from "./report.js";
 import { xmlCommand } from "./xml.js";
 
 const DESCRIPTION =
-  "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
+  "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed). FILE may also be a virsh save image, its stream raw or compressed (gzip, bzip2, xz, lzop, zstd: read through the program libvirt runs, which must be installed; offsets then count the decompressed image).";
 
 /** The `<file>` most commands read. */
 const streamFile = (c: Argv): Argv => c.positional("file", { type: "string", describe: "stream file, or - for stdin" });
