@@ -84,13 +84,21 @@ async function* decompressedImage(bytes: ByteInput, headerLength: number, progra
     left -= Math.min(left, c.length);
   }
   if (left > 0) return; // cut short inside the XML area: the decoder says where
+  let feedError: unknown;
   const feeding = (async () => {
     try {
       if (first !== undefined && !(await program.write(first))) return;
+      // Once the pipe took a chunk, a recycling reader (FdReader) may refill its buffer:
+      // without that, fresh buffers pile up faster than the collector frees them.
+      const recycler = bytes as Partial<RecyclingInput>;
       for (;;) {
         const r = await chunks.next();
         if (r.done || !(await program.write(r.value))) return;
+        recycler.recycle?.(r.value.buffer);
       }
+    } catch (e) {
+      // Reading the image failed: said once the program's output ends (it gets no more input).
+      feedError = e;
     } finally {
       program.endInput();
     }
@@ -98,6 +106,7 @@ async function* decompressedImage(bytes: ByteInput, headerLength: number, progra
   try {
     yield* program.output();
     await feeding;
+    if (feedError !== undefined) throw feedError;
     await program.finished();
   } finally {
     program.stop();

@@ -12,16 +12,28 @@ export function compressingSink(out: ByteSink, image: CompressedImage): ByteSink
   let headerLeft = image.headerLength;
   let program: CompressorProcess | undefined;
   let pumping: Promise<void> | undefined;
+  let outputError: unknown;
   const start = async (): Promise<CompressorProcess> => {
     const p = new CompressorProcess(image.compressor, "compress");
     await p.ready();
     pumping = (async () => {
-      for await (const c of p.output()) await out.write(c);
+      try {
+        for await (const c of p.output()) await out.write(c);
+      } catch (e) {
+        // The output failed (a full disk): stop the program, or it would wait forever for
+        // its output to be read, and the next write with it.
+        outputError = e;
+        p.stop();
+      }
     })();
     return p;
   };
+  const check = () => {
+    if (outputError !== undefined) throw outputError;
+  };
   return {
     async write(bytes) {
+      check();
       if (headerLeft > 0) {
         const n = Math.min(headerLeft, bytes.length);
         await out.write(bytes.subarray(0, n));
@@ -30,13 +42,14 @@ export function compressingSink(out: ByteSink, image: CompressedImage): ByteSink
         if (bytes.length === 0) return;
       }
       program ??= await start();
-      // The compressor stopped reading: its exit status, checked at the end, says why.
-      await program.write(bytes);
+      // The compressor stopped reading: the output's error, or its exit status at the end, says why.
+      if (!(await program.write(bytes))) check();
     },
     async end() {
       program ??= await start();
       program.endInput();
       await pumping;
+      check();
       await program.finished();
       await out.end();
     },

@@ -15,7 +15,7 @@ import { reportCommand } from "./report.js";
 import { xmlCommand } from "./xml.js";
 
 const DESCRIPTION =
-  "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
+  "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed). FILE may also be a virsh save image, its stream raw or compressed (gzip, bzip2, xz, lzop, zstd: read through the program libvirt runs, which must be installed; offsets then count the decompressed image).";
 
 /** The `<file>` most commands read. */
 const streamFile = (c: Argv): Argv => c.positional("file", { type: "string", describe: "stream file, or - for stdin" });
@@ -102,7 +102,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
       )
       .command(
         "xml <file>",
-        "the domain XML stored in a virsh save image (as virsh save-image-dumpxml shows it, without libvirt; exit 4 for a bare stream)",
+        "the domain XML stored in a virsh save image, byte for byte, without libvirt (virsh save-image-dumpxml shows the same domain re-formatted); exit 4 for a bare stream",
         (c: Argv) => c.positional("file", { type: "string", describe: "virsh save image (raw or compressed), or - for stdin" }),
         (args) => run(() => xmlCommand(String(args.file), io)),
       )
