@@ -1,23 +1,59 @@
 /**
- * Real `virsh save` images (samples/libvirt/, made by tools/make-libvirt-images.ts with
- * libvirt 9.0): what they hold, checked without libvirt. The header is read here by hand from
- * libvirt's layout (qemu_saveimage.h), independently of our decoder; our decoder's XML is
- * compared with what `virsh save-image-dumpxml` printed for the same image; `summary`, `xml` and
- * `cpregs` read every format (the compressed ones through the program libvirt ran).
+ * Real `virsh save` images (samples/libvirt/: libvirt 9.0's by tools/make-libvirt-images.ts,
+ * libvirt 11.3's zstd and sparse by tools/make-libvirt11-images.ts): what they hold, checked
+ * without libvirt. The header is read here by hand from libvirt's layout (qemu_saveimage.h),
+ * independently of our decoder; our decoder's XML is compared with what
+ * `virsh save-image-dumpxml` printed for the same image; `summary`, `xml` and `cpregs` read
+ * every format but sparse (the compressed ones through the program libvirt ran), the zstd one
+ * through every command as its raw twin; the sparse one (QEMU's mapped-ram) is refused, and
+ * its layout is checked here by hand.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { inspectMain } from "@vmstate/cli";
-import { imagePath, readLibvirtImages, SAVE_FORMATS } from "../tools/libvirt/images.js";
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { inspectMain, rewriteMain } from "@vmstate/cli";
+import { imagePath, LIBVIRT11_SAVE_FORMATS, readLibvirtImages, SAVE_FORMATS, type LibvirtImageEntry } from "../tools/libvirt/images.js";
 import { GUEST_NAME } from "../tools/libvirt/guest.js";
-import { decodeAll } from "./support/decode.js";
+import { decodeAll, equalBytes } from "./support/decode.js";
 import { runMain } from "./support/cli.js";
+import { run } from "./support/libvirt.js";
+import { expandedSample } from "./support/packed-samples.js";
+import { asRawOutput, SAME_OUTPUT_COMMANDS } from "./support/compressed-output.js";
 
-const { guest, images } = readLibvirtImages();
+const { guest, images, libvirt11 } = readLibvirtImages();
+const ZSTD = libvirt11.images.find((i) => i.format === "zstd")!;
+const SPARSE = libvirt11.images.find((i) => i.format === "sparse")!;
+/** Every image; and those our commands decode (sparse, QEMU's mapped-ram, is not decoded yet). */
+const ALL = [...images, ...libvirt11.images];
+const DECODED = [...images, ZSTD];
 
 /** libvirt's virQEMUSaveFormat numbering (qemu_saveimage_format.h in later releases). */
-const FORMAT_WORD = { raw: 0, gzip: 1, bzip2: 2, xz: 3, lzop: 4 } as const;
+const FORMAT_WORD = { raw: 0, gzip: 1, bzip2: 2, xz: 3, lzop: 4, zstd: 5, sparse: 6 } as const;
+
+/** Where an image is: a packed one expanded from its archive (holes kept). */
+const fileOf = (image: LibvirtImageEntry): string => (image.archive ? expandedSample(`libvirt/${image.file}`) : imagePath(image.file));
+
+/** The first `n` bytes of a file (the sparse image is 260 MiB: no need to read it all). */
+function head(path: string, n = 1 << 20): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+const dir = mkdtempSync(join(tmpdir(), "vmstate-libvirt-images-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * `virsh save-image-dumpxml` parses the stored XML and formats it again: it adds the default
@@ -49,16 +85,29 @@ describe("real virsh save images", () => {
     }
   });
 
-  it.each(images)("$file: a complete version-2 header of a running guest, format word $formatWord", (image) => {
-    const h = header(readFileSync(imagePath(image.file)));
+  it("cover the formats libvirt 11 added, made by libvirt 11.3 with QEMU 11.1, each as recorded; sparse expanded with its holes", async () => {
+    expect(libvirt11.images.map((i) => i.format)).toEqual([...LIBVIRT11_SAVE_FORMATS]);
+    for (const image of libvirt11.images) {
+      expect(image.libvirt).toMatch(/^11\./);
+      expect(image.qemu).toMatch(/version 11\./);
+      expect(statSync(fileOf(image)).size).toBe(image.bytes);
+      expect(await sha256(fileOf(image))).toBe(image.sha256);
+    }
+    // Guest RAM and both flash devices at their mapped-ram offsets: 256 MiB and more, almost all holes.
+    expect(SPARSE.bytes).toBeGreaterThan(256 << 20);
+    expect(statSync(fileOf(SPARSE)).blocks * 512).toBeLessThan(4 << 20);
+  });
+
+  it.each(ALL)("$file: a complete version-2 header of a running guest, format word $formatWord", (image) => {
+    const h = header(head(fileOf(image)));
     expect(h).toMatchObject({ magic: "LibvirtQemudSave", version: 2, wasRunning: 1, format: FORMAT_WORD[image.format] });
     expect(h.format).toBe(image.formatWord);
     expect(h.xml).toContain(`<name>${GUEST_NAME}</name>`);
     expect(h.xml).toContain(`machine='${guest.machine}'`);
   });
 
-  it.each(images)("$file: the stored XML is what virsh save-image-dumpxml printed, as libvirt formats it", (image) => {
-    const h = header(readFileSync(imagePath(image.file)));
+  it.each(ALL)("$file: the stored XML is what virsh save-image-dumpxml printed, as libvirt formats it", (image) => {
+    const h = header(head(fileOf(image)));
     const dumpxml = readFileSync(imagePath(image.dumpxml), "utf8");
     expect(dumpxml).not.toBe(h.xml);
     expect(asStored(dumpxml)).toBe(h.xml);
@@ -74,13 +123,13 @@ describe("real virsh save images", () => {
     expect(first.cookieXml).toContain("<cookie>");
   });
 
-  it.each(images)("$format: vmstate-inspect xml prints the stored XML, as virsh save-image-dumpxml less its re-formatting", async (image) => {
-    const r = await runMain(inspectMain, ["xml", imagePath(image.file)]);
+  it.each(ALL)("$format: vmstate-inspect xml prints the stored XML, as virsh save-image-dumpxml less its re-formatting", async (image) => {
+    const r = await runMain(inspectMain, ["xml", fileOf(image)]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.printed).toBe(asStored(readFileSync(imagePath(image.dumpxml), "utf8")));
   });
 
-  it.each(images)("$format: summary shows the format, the domain, the machine and where the stream starts", async (image) => {
+  it.each(DECODED)("$format: summary shows the format, the domain, the machine and where the stream starts", async (image) => {
     const r = await runMain(inspectMain, ["summary", "--json", imagePath(image.file)]);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.printed);
@@ -90,7 +139,7 @@ describe("real virsh save images", () => {
     expect(s.ram.find((b: { name: string }) => b.name === "mach-virt.ram").size).toBe(guest.memoryMiB << 20);
   });
 
-  it.each(images)("$format: cpregs lists the cortex-a57 vCPU's registers, without KVM_REG_ARM_VENDOR_HYP_BMAP_2", async (image) => {
+  it.each(DECODED)("$format: cpregs lists the cortex-a57 vCPU's registers, without KVM_REG_ARM_VENDOR_HYP_BMAP_2", async (image) => {
     const r = await runMain(inspectMain, ["cpregs", "--json", imagePath(image.file)]);
     expect(r.code, r.stderr).toBe(0);
     const { cpus } = JSON.parse(r.printed);
@@ -100,7 +149,7 @@ describe("real virsh save images", () => {
     expect(cpus[0].registers.map((x: { id: string }) => x.id)).not.toContain("0x6030000000160003");
   });
 
-  it("every format holds the same register list as the raw image (one guest, saved five times)", async () => {
+  it("every libvirt 9.0 format holds the same register list as the raw image (one guest, saved five times)", async () => {
     const ids = async (file: string) => {
       const r = await runMain(inspectMain, ["cpregs", "--json", imagePath(file)]);
       return JSON.parse(r.printed).cpus[0].registers.map((x: { id: string }) => x.id);
@@ -108,5 +157,87 @@ describe("real virsh save images", () => {
     const raw = await ids("raw.sav");
     expect(raw.length).toBeGreaterThan(200);
     for (const image of images) expect(await ids(image.file)).toEqual(raw);
+  });
+});
+
+describe("libvirt 11's zstd image", () => {
+  const streamAt = 92 + header(head(imagePath(ZSTD.file))).dataLen;
+  const image = readFileSync(imagePath(ZSTD.file));
+  /** QEMU's stream as libvirt restores it: the same zstd, run as libvirt runs it. */
+  const stream = run("zstd", ["-dc"], image.subarray(streamAt));
+  // The raw twin: libvirt's header and XML area with format word 0, then the stream stored as is.
+  const twinHead = Buffer.from(image.subarray(0, streamAt));
+  twinHead.writeUInt32LE(FORMAT_WORD.raw, 28);
+  // Same-length paths, so column widths cannot differ.
+  const ZST = join(dir, "zstd.sav");
+  const RAW = join(dir, "raw_.sav");
+  writeFileSync(ZST, image);
+  writeFileSync(RAW, Buffer.concat([twinHead, stream]));
+
+  it.each(SAME_OUTPUT_COMMANDS)("%s %s %s: the same output as its stream stored raw", async (...cmd) => {
+    const raw = await runMain(inspectMain, [...cmd, RAW]);
+    const z = await runMain(inspectMain, [...cmd, ZST]);
+    expect(raw.code, raw.stderr).toBe(0);
+    expect(z.code, z.stderr).toBe(0);
+    expect(asRawOutput(z.printed, "zstd", ZST, RAW)).toBe(raw.printed);
+    expect(asRawOutput(z.stderr, "zstd", ZST, RAW)).toBe(raw.stderr);
+  });
+
+  it("diff against its raw twin finds nothing, and explain says the twin loads it", async () => {
+    const d = await runMain(inspectMain, ["diff", "--exit-code", ZST, RAW]);
+    expect(d.code, d.printed + d.stderr).toBe(0);
+    const e = await runMain(inspectMain, ["explain", ZST, "--dest", RAW]);
+    expect(e.code, e.printed + e.stderr).toBe(0);
+  });
+
+  it("--add then --hide in place gives back libvirt's header and XML, and QEMU's stream, byte for byte", async () => {
+    const file = join(dir, "roundtrip-zstd.sav");
+    writeFileSync(file, image);
+    const BMAP_2 = "0x6030000000160003";
+    const added = await runMain(rewriteMain, ["--add", `${BMAP_2}=0`, "--in-place", "-i", file]);
+    expect(added.code, added.stderr).toBe(0);
+    const withExtra = readFileSync(file);
+    expect(equalBytes(run("zstd", ["-dc"], withExtra.subarray(streamAt)), stream)).toBe(false);
+    const hidden = await runMain(rewriteMain, ["--hide", BMAP_2, "--in-place", "-i", file]);
+    expect(hidden.code, hidden.stderr).toBe(0);
+    const back = readFileSync(file);
+    expect(equalBytes(back.subarray(0, streamAt), image.subarray(0, streamAt))).toBe(true);
+    expect(equalBytes(run("zstd", ["-dc"], back.subarray(streamAt)), stream)).toBe(true);
+  });
+});
+
+describe("libvirt 11's sparse image (QEMU's mapped-ram)", () => {
+  const path = fileOf(SPARSE);
+  const first = head(path);
+  const streamAt = 92 + header(first).dataLen;
+
+  it("summary refuses it, saying the format and where the header names it; nothing is decoded", async () => {
+    const r = await runMain(inspectMain, ["summary", "--json", path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("libvirt save image in the sparse (mapped-ram) format: not supported in libvirt header at offset 0x1c (28)");
+    expect(JSON.parse(r.printed)).toMatchObject({ complete: false, ram: [] });
+  });
+
+  it("holds QEMU's stream right after the XML area, unaligned, announcing mapped-ram; page offsets count from the file's start", () => {
+    // The stream starts where the XML area ends (92 + data_len), as in the other formats: no alignment.
+    expect(streamAt % 4096).not.toBe(0);
+    expect(first.toString("latin1", streamAt, streamAt + 4)).toBe("QEVM");
+    expect(first.readUInt32BE(streamAt + 4)).toBe(3);
+    const stream = first.subarray(streamAt);
+    expect(stream.indexOf("\x0amapped-ram", 0, "latin1")).toBeGreaterThan(0);
+    // The RAM block list: length-prefixed name, used length, then mapped-ram's header (version,
+    // page size, bitmap offset, pages offset; big-endian).
+    const name = "mach-virt.ram";
+    const at = first.indexOf(`${String.fromCharCode(name.length)}${name}`, streamAt, "latin1") + 1 + name.length;
+    expect(first.readBigUInt64BE(at)).toBe(BigInt(guest.memoryMiB << 20));
+    const h = at + 8;
+    expect(first.readUInt32BE(h)).toBe(1);
+    expect(first.readBigUInt64BE(h + 4)).toBe(4096n);
+    // Offsets in the file, not in the stream: the bitmap right after this header...
+    expect(Number(first.readBigUInt64BE(h + 12))).toBe(h + 28);
+    // ...and the pages at a 1 MiB boundary, the first one the device tree QEMU put at RAM's start.
+    const pages = Number(first.readBigUInt64BE(h + 20));
+    expect(pages % (1 << 20)).toBe(0);
+    expect(head(path, pages + 4).readUInt32BE(pages)).toBe(0xd00dfeed);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Makes real `virsh save` images with real libvirt, one per save_image_format, into
- * samples/libvirt/ (or the directory given as the first argument), with images.json and each
- * image's `virsh save-image-dumpxml` output as a golden file.
+ * samples/libvirt/ (or the directory given as the first argument), with each image's
+ * `virsh save-image-dumpxml` output as a golden file and their facts in images.json (its
+ * `guest` and `images`; tools/make-libvirt11-images.ts writes the rest).
  *
  * As root, with Debian's libvirt-daemon-system and libvirt-clients: starts virtlogd and
  * libvirtd if they are not running, and for each format sets `save_image_format` in
@@ -18,21 +19,10 @@ import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import { restartLibvirtd, startLibvirt } from "./libvirt/daemons.js";
 import { GUEST_CPU, GUEST_MACHINE, GUEST_MEMORY_MIB, GUEST_NAME, guestXml } from "./libvirt/guest.js";
-import { LIBVIRT_SAMPLES_DIR, SAVE_FORMATS, type LibvirtImageEntry, type LibvirtImages } from "./libvirt/images.js";
+import { LIBVIRT_SAMPLES_DIR, SAVE_FORMATS, updateLibvirtImages, type LibvirtImageEntry } from "./libvirt/images.js";
 import { configureQemuConf } from "./libvirt/qemu-conf.js";
+import { qemuArgsFromLog } from "./libvirt/qemu-log.js";
 import { libvirtVersion, virsh, virshOk } from "./libvirt/virsh.js";
-
-/** The QEMU arguments libvirt used, from the guest's log (the last command line in it). */
-function qemuArgsFromLog(): string[] {
-  const log = readFileSync(`/var/log/libvirt/qemu/${GUEST_NAME}.log`, "utf8");
-  const from = log.lastIndexOf("/usr/bin/qemu-system-aarch64 \\\n");
-  const lines: string[] = [];
-  for (const line of log.slice(from).split("\n").slice(1)) {
-    lines.push(line.replace(/ \\$/, ""));
-    if (!line.endsWith(" \\")) break;
-  }
-  return lines;
-}
 
 async function main(): Promise<void> {
   const dir = resolve(process.argv[2] ?? LIBVIRT_SAMPLES_DIR);
@@ -52,7 +42,7 @@ async function main(): Promise<void> {
       await restartLibvirtd();
       if (virsh(["domstate", GUEST_NAME]).code === 0) virsh(["destroy", GUEST_NAME]);
       virshOk(["create", xmlFile]);
-      qemuArgs = qemuArgsFromLog();
+      qemuArgs = qemuArgsFromLog(readFileSync(`/var/log/libvirt/qemu/${GUEST_NAME}.log`, "utf8"));
       const file = `${format}.sav`;
       const path = join(dir, file);
       rmSync(path, { force: true });
@@ -77,11 +67,10 @@ async function main(): Promise<void> {
     await restartLibvirtd();
     rmSync(work, { recursive: true, force: true });
   }
-  const manifest: LibvirtImages = {
+  updateLibvirtImages(dir, {
     guest: { machine: GUEST_MACHINE, cpu: GUEST_CPU, memoryMiB: GUEST_MEMORY_MIB, domainXml: guestXml(), qemuArgs },
     images,
-  };
-  writeFileSync(join(dir, "images.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
 }
 
 await main();

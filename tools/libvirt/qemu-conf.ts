@@ -18,18 +18,21 @@ export const CONTAINER_SETTINGS: Readonly<Record<string, string>> = {
 
 /** Sets `key = value` in qemu.conf text, replacing our earlier line for that key. */
 export function setQemuConf(text: string, key: string, value: string): string {
-  const line = `${key} = ${value}  # vmstate: set by tools/make-libvirt-images.ts`;
+  const line = `${key} = ${value}  # vmstate: set by tools/libvirt/qemu-conf.ts`;
   const ours = new RegExp(`^${key} = .*# vmstate:.*$`, "m");
   if (ours.test(text)) return text.replace(ours, line);
   return `${text.replace(/\n?$/, "\n")}${line}\n`;
 }
 
-/** Writes `settings` into qemu.conf; true when the file changed (libvirtd must restart). */
-export function applyQemuConf(settings: Readonly<Record<string, string>>): boolean {
-  const before = readFileSync(QEMU_CONF, "utf8");
+/**
+ * Writes `settings` into qemu.conf (`path`: another libvirt's, e.g. the trixie chroot's); true
+ * when the file changed (libvirtd must restart).
+ */
+export function applyQemuConf(settings: Readonly<Record<string, string>>, path = QEMU_CONF): boolean {
+  const before = readFileSync(path, "utf8");
   let text = before;
   for (const [k, v] of Object.entries(settings)) text = setQemuConf(text, k, v);
-  if (text !== before) writeFileSync(QEMU_CONF, text);
+  if (text !== before) writeFileSync(path, text);
   return text !== before;
 }
 

@@ -14,21 +14,26 @@ export interface VirshResult {
   stderr: string;
 }
 
-/** Runs `virsh -c qemu:///system ARGS…` and returns its exit code and output. */
-export function virsh(args: readonly string[]): VirshResult {
-  const r = spawnSync("virsh", ["-c", LIBVIRT_URI, ...args], { encoding: "utf8" });
+/**
+ * Runs `virsh -c qemu:///system ARGS…` and returns its exit code and output. `via`: a command
+ * that runs virsh elsewhere (tools/libvirt/trixie-daemons.ts: inside the trixie chroot).
+ */
+export function virsh(args: readonly string[], via: readonly string[] = []): VirshResult {
+  const [program, ...before] = [...via, "virsh"];
+  const r = spawnSync(program!, [...before, "-c", LIBVIRT_URI, ...args], { encoding: "utf8" });
   if (r.error) throw new Error(`virsh ${args.join(" ")}: ${r.error.message} (install libvirt-clients)`);
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs `virsh` and throws with its stderr when it fails. */
-export function virshOk(args: readonly string[]): string {
-  const r = virsh(args);
+export function virshOk(args: readonly string[], via: readonly string[] = []): string {
+  const r = virsh(args, via);
   if (r.code !== 0) throw new Error(`virsh ${args.join(" ")} failed (exit ${r.code}): ${r.stderr.trim()}`);
   return r.stdout;
 }
 
 /** The libvirt version string (`virsh --version`), e.g. `9.0.0`. */
-export function libvirtVersion(): string {
-  return execFileSync("virsh", ["--version"], { encoding: "utf8" }).trim();
+export function libvirtVersion(via: readonly string[] = []): string {
+  const [program, ...before] = [...via, "virsh"];
+  return execFileSync(program!, [...before, "--version"], { encoding: "utf8" }).trim();
 }
