@@ -9,7 +9,7 @@
  * its layout is checked here by hand.
  */
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -216,6 +216,20 @@ describe("libvirt 11's sparse image (QEMU's mapped-ram)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("libvirt save image in the sparse (mapped-ram) format: not supported in libvirt header at offset 0x1c (28)");
     expect(JSON.parse(r.printed)).toMatchObject({ complete: false, ram: [] });
+  });
+
+  it("every other command that decodes the stream, and vmstate-rewrite, refuse it the same way; nothing is written", async () => {
+    const REFUSAL = "libvirt save image in the sparse (mapped-ram) format: not supported";
+    for (const cmd of [["cpregs"], ["sections"], ["dump"], ["verify"], ["diff", path]]) {
+      const r = await runMain(inspectMain, [...cmd, path]);
+      expect(r.code, cmd[0]).toBe(1);
+      expect(r.stderr + r.printed, cmd[0]).toContain(REFUSAL);
+    }
+    const out = join(dir, "rewritten-sparse.sav");
+    const r = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "-i", path, "-o", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(REFUSAL);
+    expect(existsSync(out)).toBe(false);
   });
 
   it("holds QEMU's stream right after the XML area, unaligned, announcing mapped-ram; page offsets count from the file's start", () => {
