@@ -35,12 +35,12 @@ const FORMAT_WORD = { raw: 0, gzip: 1, bzip2: 2, xz: 3, lzop: 4, zstd: 5, sparse
 /** Where an image is: a packed one expanded from its archive (holes kept). */
 const fileOf = (image: LibvirtImageEntry): string => (image.archive ? expandedSample(`libvirt/${image.file}`) : imagePath(image.file));
 
-/** The first `n` bytes of a file (the sparse image is 260 MiB: no need to read it all). */
-function head(path: string, n = 1 << 20): Buffer {
+/** `n` bytes of a file from `at` (the sparse image is 260 MiB: no need to read it all). */
+function head(path: string, n = 1 << 20, at = 0): Buffer {
   const fd = openSync(path, "r");
   try {
     const b = Buffer.alloc(n);
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
+    return b.subarray(0, readSync(fd, b, 0, n, at));
   } finally {
     closeSync(fd);
   }
@@ -232,7 +232,7 @@ describe("libvirt 11's sparse image (QEMU's mapped-ram)", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("holds QEMU's stream right after the XML area, unaligned, announcing mapped-ram; page offsets count from the file's start", () => {
+  it("holds QEMU's stream right after the XML area, unaligned, announcing mapped-ram; page offsets count from the file's start; the stream resumes after each page area", () => {
     // The stream starts where the XML area ends (92 + data_len), as in the other formats: no alignment.
     expect(streamAt % 4096).not.toBe(0);
     expect(first.toString("latin1", streamAt, streamAt + 4)).toBe("QEVM");
@@ -252,6 +252,9 @@ describe("libvirt 11's sparse image (QEMU's mapped-ram)", () => {
     // ...and the pages at a 1 MiB boundary, the first one the device tree QEMU put at RAM's start.
     const pages = Number(first.readBigUInt64BE(h + 20));
     expect(pages % (1 << 20)).toBe(0);
-    expect(head(path, pages + 4).readUInt32BE(pages)).toBe(0xd00dfeed);
+    expect(head(path, 4, pages).readUInt32BE(0)).toBe(0xd00dfeed);
+    // The stream resumes after the page area: the next block's entry starts there.
+    const next = head(path, 64, pages + (guest.memoryMiB << 20));
+    expect(next.toString("latin1", 0, 12)).toBe("\x0bvirt.flash0");
   });
 });
