@@ -3,12 +3,15 @@
  * summary and the README table. The matrix test trusts these to choose pairs and to report
  * them; a wrong case list or a broken marker block would go unnoticed there.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compatCases, streamKey, streamsOf } from "../tools/compat/cases.js";
 import { summariseFix } from "../tools/compat/fix-summary.js";
 import { refusalLines } from "../tools/compat/qemu-lines.js";
 import { END, mergeMachines, renderTable, replaceBlock, START } from "../tools/compat/readme-table.js";
-import type { MatrixRow } from "../tools/compat/rows.js";
+import { type MatrixRow, readRows, writeRows } from "../tools/compat/rows.js";
 
 describe("compat case list", () => {
   const cases = compatCases();
@@ -83,5 +86,37 @@ describe("README table", () => {
     expect(replaceBlock(readme, "new")).toBe(`intro\n${START}\nnew\n${END}\nrest\n`);
     expect(replaceBlock(replaceBlock(readme, "new"), "new")).toBe(replaceBlock(readme, "new"));
     expect(() => replaceBlock("no markers", "new")).toThrow(/compat-matrix:start/);
+  });
+});
+
+describe("writeRows", () => {
+  const row: MatrixRow = {
+    id: "a-into-b",
+    source: { release: "11.1", machine: "virt-7.2", cpu: "cortex-a57" },
+    dest: { release: "7.2" },
+    qemu_says: "",
+    fix: "none",
+    fix_argv: null,
+    result: "loads",
+    passed: true,
+  };
+
+  it("keeps the file (and its time) when a run saw the same, rewrites it when not", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmstate-rows-"));
+    try {
+      const path = join(dir, "rows.json");
+      const old = { generated: "2000-01-01T00:00:00.000Z", versions: { "7.2": "v7" }, rows: [row] };
+      writeFileSync(path, JSON.stringify(old));
+      writeRows([row], { "7.2": "v7" }, path);
+      expect(readRows(path)).toEqual(old);
+      const changed = { ...row, passed: false };
+      writeRows([changed], { "7.2": "v7" }, path);
+      expect(readRows(path).rows).toEqual([changed]);
+      expect(readRows(path).generated).not.toBe(old.generated);
+      writeRows([changed], { "7.2": "v7.1" }, path);
+      expect(readRows(path).versions).toEqual({ "7.2": "v7.1" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

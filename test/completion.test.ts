@@ -8,6 +8,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allRegisterNames, lookupRegisterName, namesOfRegister, parseRegisterId } from "@vmstate/arm";
+import { KNOWN_RELEASES } from "@vmstate/destination";
 import { completeInShell, installedBins, type Shell } from "./support/shell-completion.js";
 
 let bins: string;
@@ -52,6 +54,45 @@ describe.each<Shell>(["bash", "zsh"])("completion in %s", (shell) => {
     ]);
   });
 
+  it("completes a value typed after = (bash splits the word there), each candidate in turn", () => {
+    const each = (line: string, count: number) => Array.from({ length: count }, (_, i) => `${line}${"\t".repeat(i + 1)}`);
+    const releases = [...KNOWN_RELEASES].sort();
+    const lines = [...each("vmstate-inspect dump x.mig --format=", 3), ...each("vmstate-rewrite --fit old.mig --dest-qemu=", releases.length)];
+    expect(completeInShell(shell, lines, cwd, bins, { menu: true })).toEqual([
+      ...["analyze-migration", "json", "text"].map((f) => `vmstate-inspect dump x.mig --format=${f}`),
+      ...releases.map((r) => `vmstate-rewrite --fit old.mig --dest-qemu=${r}`),
+    ]);
+  });
+
+  it("completes register names and ids for --hide, --set and --add, as the parser takes them", () => {
+    const lines = [
+      "vmstate-rewrite --hide VENDOR_HYP_BMAP_",
+      "vmstate-rewrite --hide KVM_REG_ARM_VENDOR_HYP_BMAP_",
+      "vmstate-rewrite --hide id_aa64dfr1",
+      "vmstate-rewrite --hide TCR2_EL1,VENDOR_HYP_BMAP_",
+      "vmstate-rewrite --hide 0x60300000001600",
+      "vmstate-rewrite --hide=VENDOR_HYP_BMAP_",
+      // --set and --add: the name comes with its `=`, and the value is typed right after it.
+      "vmstate-rewrite --set ID_DFR0_E\t0x03010066",
+      "vmstate-rewrite --add ID_AA64DFR1\t0",
+      "vmstate-rewrite --set=ID_DFR0_E\t0",
+      // The word after a `=` belongs to the one before it, not a file or command name.
+      "vmstate-inspect --json=true su",
+    ];
+    expect(completeInShell(shell, lines, cwd, bins)).toEqual([
+      "vmstate-rewrite --hide VENDOR_HYP_BMAP_2",
+      "vmstate-rewrite --hide KVM_REG_ARM_VENDOR_HYP_BMAP_2",
+      "vmstate-rewrite --hide id_aa64dfr1_el1",
+      "vmstate-rewrite --hide TCR2_EL1,VENDOR_HYP_BMAP_2",
+      "vmstate-rewrite --hide 0x603000000016000",
+      "vmstate-rewrite --hide=VENDOR_HYP_BMAP_2",
+      "vmstate-rewrite --set ID_DFR0_EL1=0x03010066",
+      "vmstate-rewrite --add ID_AA64DFR1_EL1=0",
+      "vmstate-rewrite --set=ID_DFR0_EL1=0",
+      "vmstate-inspect --json=true summary",
+    ]);
+  });
+
   it("completes an ambiguous prefix up to what the candidates share", () => {
     // --hide and --hide-from: the shell inserts their common part.
     expect(completeInShell(shell, ["vmstate-rewrite --hi"], cwd, bins)).toEqual(["vmstate-rewrite --hide"]);
@@ -65,9 +106,22 @@ describe("--get-completions", () => {
   it("lists every vmstate-inspect command, and each command's own options after it", () => {
     const r = ask("vmstate-inspect", [""]);
     expect(r.status).toBe(0);
-    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["completion", "summary", "sections", "cpregs", "diff", "explain", "dump", "extract-ram", "verify", "report"]);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["completion", "summary", "sections", "cpregs", "diff", "explain", "dump", "extract-ram", "xml", "verify", "report"]);
     expect(ask("vmstate-inspect", ["sections", "--"]).stdout).toContain("--all\n");
     expect(ask("vmstate-inspect", ["summary", "--"]).stdout).not.toContain("--all\n");
+  });
+
+  it("offers every register the tables name, each spelling one the parser takes back", () => {
+    const offered = (words: string[]) => ask("vmstate-rewrite", words).stdout.split("\n").filter(Boolean);
+    const names = offered(["--hide", ""]);
+    expect(names).toEqual(expect.arrayContaining([...allRegisterNames(), "VENDOR_HYP_BMAP_2"]));
+    for (const name of names) expect(parseRegisterId(name)).toBe(lookupRegisterName(name)[0]!.id);
+    const ids = offered(["--hide", "0x"]);
+    expect(ids).toContain("0x6030000000160003");
+    for (const id of ids) expect(namesOfRegister(parseRegisterId(id))).not.toEqual([]);
+    expect(offered(["--set", "TCR2_EL1,PIRE0"])).toEqual(["TCR2_EL1,PIRE0_EL1=", "TCR2_EL1,PIRE0_EL12=", "TCR2_EL1,PIRE0_EL2="]);
+    // After `--set NAME=` (bash: `--set`, `NAME`, `=`) the value is the user's: nothing offered.
+    expect(offered(["--set", "ID_DFR0_EL1", "="])).toEqual([]);
   });
 
   it("offers nothing where a file name goes, so the shell completes files", () => {

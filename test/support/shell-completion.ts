@@ -23,27 +23,35 @@ export function installedBins(): string {
   return dir;
 }
 
+/** How TAB completes: inserting what all candidates share (the default), or cycling through them one per TAB. */
+export interface CompleteOptions {
+  /** TAB bound to menu-complete (readline and zle alike): each TAB puts the next candidate, in the shell's order, on the line. */
+  menu?: boolean;
+}
+
 /**
- * Types each of `lines` followed by TAB into `shell` running in `cwd`, with `bins` (holding
- * both commands) first on PATH, and returns each line as the shell completed it (trailing
- * space trimmed).
+ * Types each of `lines` into `shell` running in `cwd`, with `bins` (holding both commands)
+ * first on PATH, and returns each line as the shell completed it (trailing space trimmed).
+ * TAB is pressed where a line has `\t`, else at its end; text after a `\t` is typed after
+ * the completion, so a space the shell added (or did not) shows.
  */
-export function completeInShell(shell: Shell, lines: readonly string[], cwd: string, bins: string): string[] {
+export function completeInShell(shell: Shell, lines: readonly string[], cwd: string, bins: string, options: CompleteOptions = {}): string[] {
   const home = mkdtempSync(join(tmpdir(), `vmstate-completion-${shell}-`));
   try {
-    return typeInShell(shell, lines, cwd, bins, home);
+    return typeInShell(shell, lines, cwd, bins, home, options);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-function typeInShell(shell: Shell, lines: readonly string[], cwd: string, bins: string, home: string): string[] {
-  const setup = 'source <(vmstate-inspect completion)\nsource <(vmstate-rewrite completion)\nPS1="$ "\n';
+function typeInShell(shell: Shell, lines: readonly string[], cwd: string, bins: string, home: string, options: CompleteOptions): string[] {
+  const menu = !options.menu ? "" : shell === "zsh" ? "bindkey '^I' menu-complete\n" : "bind '\"\\t\": menu-complete'\n";
+  const setup = `source <(vmstate-inspect completion)\nsource <(vmstate-rewrite completion)\nPS1="$ "\n${menu}`;
   // zsh: the completion system started by the script itself (no compinit in this .zshrc).
   writeFileSync(join(home, shell === "zsh" ? ".zshrc" : ".bashrc"), setup);
   const command = shell === "zsh" ? "zsh -i" : `bash --noprofile --rcfile ${join(home, ".bashrc")} -i`;
   // TAB completes, Ctrl-A goes to the start of the line, where an echo is put in front.
-  const input = lines.map((l) => `${l}\t\x01echo COMPLETED$((1+1)): \n`).join("") + "exit\n";
+  const input = lines.map((l) => `${l.includes("\t") ? l : `${l}\t`}\x01echo COMPLETED$((1+1)): \n`).join("") + "exit\n";
   const r = spawnSync("script", ["-qec", command, "/dev/null"], {
     cwd,
     input,

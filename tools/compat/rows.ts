@@ -5,7 +5,7 @@
  * QEMU, not be typed by hand; the test writes what it saw, `npm run compat-table` renders it.
  * The file is kept in the repository so a README change can be traced to the run behind it.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../qemu/binaries.js";
 
@@ -31,8 +31,16 @@ export function rowsPath(): string {
   return process.env.VMSTATE_COMPAT_ROWS ?? join(repoRoot, "test", "compat-matrix.rows.json");
 }
 
-/** Writes the rows, with the time and QEMU versions of the run. */
+/**
+ * Writes the rows, with the time and QEMU versions of the run. A run that saw exactly what the
+ * file already says leaves it alone, so `npm test` does not dirty the checkout with a new time.
+ */
 export function writeRows(rows: readonly MatrixRow[], versions: Record<string, string>, path = rowsPath()): void {
+  const seen = JSON.stringify({ versions, rows });
+  if (existsSync(path)) {
+    const before = readRows(path);
+    if (JSON.stringify({ versions: before.versions, rows: before.rows }) === seen) return;
+  }
   writeFileSync(path, JSON.stringify({ generated: new Date().toISOString(), versions, rows }, null, 2) + "\n");
 }
 

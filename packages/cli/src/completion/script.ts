@@ -11,11 +11,15 @@ export function completionScript(name: string): string {
 #   source <(${name} completion)
 if [ -n "\${ZSH_VERSION-}" ]; then
   ${fn}() {
-    local -a candidates
+    local -a candidates open
     candidates=("\${(@f)$(${name} --get-completions "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
     candidates=("\${(@)candidates:#}")
-    if (( \${#candidates} )); then
+    # A candidate ending in = (--set ID_DFR0_EL1=) waits for its value: no space after it.
+    open=("\${(@M)candidates:#*=}")
+    candidates=("\${(@)candidates:#*=}")
+    if (( \${#candidates} + \${#open} )); then
       compadd -Q -a candidates
+      compadd -Q -S '' -a open
     else
       _files
     fi
@@ -29,6 +33,10 @@ else
   ${fn}() {
     local IFS=$'\\n'
     COMPREPLY=($(${name} --get-completions "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+    # A candidate ending in = (--set ID_DFR0_EL1=) waits for its value: no space after it.
+    if [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == *= ]]; then
+      compopt -o nospace
+    fi
   }
   # -o default: no candidates means a file name, completed by readline.
   complete -o default -o bashdefault -F ${fn} ${name}
