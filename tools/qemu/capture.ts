@@ -54,6 +54,11 @@ export interface CaptureOptions {
   file: string;
   /** Live mode (see module doc). */
   live?: LiveOptions;
+  /**
+   * Migrate to `file:` instead of `exec:cat >`: mapped-ram needs a seekable target, as it
+   * writes each block's bitmap and pages at fixed offsets (wire-format.md §9.9).
+   */
+  fileUri?: boolean;
   /** Overall timeout for the migration to complete (default 120 s). */
   timeoutMs?: number;
 }
@@ -128,7 +133,7 @@ export async function captureStream(opts: CaptureOptions): Promise<CaptureResult
     steps.push(`(guest runs ${opts.runMs} ms)`);
     await sleep(opts.runMs);
     if (!opts.live) await run("stop");
-    await run("migrate", { uri: `exec:cat > ${shellQuote(opts.file)}` });
+    await run("migrate", { uri: opts.fileUri ? `file:${opts.file}` : `exec:cat > ${shellQuote(opts.file)}` });
     const timeoutMs = opts.timeoutMs ?? 120_000;
     let final: MigrateInfo;
     if (opts.live) {

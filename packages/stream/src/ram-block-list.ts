@@ -1,5 +1,6 @@
-import { LimitError, MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
+import { LimitError, MalformedError, type ByteSource } from "@vmstate/wire";
 import { readName } from "./counted-string.js";
+import { readMappedRamBlock } from "./mapped-ram.js";
 import type { RamBlockEntry } from "./records.js";
 import type { RamState } from "./ram-state.js";
 
@@ -35,11 +36,7 @@ export async function readBlockList(src: ByteSource, state: RamState, total: num
       await src.need(8, "a RAM block address");
       entry.addr = src.be64();
     }
-    if (state.mappedRam) {
-      // The block's bitmap and page area follow its header in the file (wire-format.md §9.9):
-      // reading them needs seeking, which a pipe cannot do.
-      throw new UnsupportedError("mapped-ram streams (migrate file: with the mapped-ram capability) are not supported", { offset: at, path });
-    }
+    if (state.mappedRam) entry.mappedRam = await readMappedRamBlock(src, idstr, usedLength, state.pageSize, path);
     state.blocks.set(idstr, usedLength);
     if (idstr === state.lastBlock) state.lastBlockLength = Number(usedLength);
     entries.push(entry);

@@ -197,12 +197,14 @@ async function readSlowRecord(src: ByteSource, state: RamState, sectionId: numbe
     return readRamRecord(src, state, sectionId, path);
   }
   const start = src.offset;
-  src.mark();
+  // Under mapped-ram the record spans every block's page area (up to the whole RAM), which
+  // is read through, not kept: its bytes stay empty (records.ts, RamRecord.bytes).
+  if (!state.mappedRam) src.mark();
   const hi = src.be32();
   const lo = src.be32();
   const total = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
   const blocks = await readBlockList(src, state, total, path);
-  const bytes = src.sliceFromMark();
+  const bytes = state.mappedRam ? new Uint8Array(0) : src.sliceFromMark();
   return { kind: "ram", sectionId, type: "mem_size", offset: total, flags, block: "", continued: false, start, end: src.offset, bytes, blocks };
 }
 

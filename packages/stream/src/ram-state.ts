@@ -7,7 +7,7 @@ export interface RamState {
   pageSizeSource: "configuration" | "inferred" | "option" | undefined;
   /** With x-ignore-shared each block entry carries its guest address (ram.c: ram_save_setup). */
   ignoreShared: boolean;
-  /** mapped-ram streams interleave page areas with the block list: refused (§9.9). */
+  /** mapped-ram streams carry a header, bitmap and page area after each block entry (§9.9). */
   mappedRam: boolean;
   /** Blocks announced by MEM_SIZE, name → used length. */
   blocks: Map<string, bigint>;
