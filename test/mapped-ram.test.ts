@@ -1,6 +1,8 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { inspectMain } from "@vmstate/cli";
 import { StreamDecoder, type RamRecord, type StreamRecord } from "@vmstate/stream";
+import { runMain } from "./support/cli.js";
 import { expandedSample } from "./support/packed-samples.js";
 
 // Real QEMU 10.0 captures (tools/capture-mapped-ram.ts): `migrate file:` with mapped-ram,
@@ -52,5 +54,18 @@ describe.each(SAMPLES)("mapped-ram sample %s", (name) => {
     const end = recs.at(-1)!;
     expect(end.end).toBe(statSync(file).size);
     expect(recs.filter((r) => r.kind === "device").length).toBe(16);
+  });
+
+  it("summary counts each block's present pages from its bitmap; verify accepts the file", async () => {
+    const file = expandedSample(name);
+    const memSize = (await records(file)).find((r): r is RamRecord => r.kind === "ram" && r.type === "mem_size")!;
+    const r = await runMain(inspectMain, ["summary", "--json", file]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.printed) as { features: { capabilities: string[] }; ram: { name: string; pages: { normal: number; zero: number } }[] };
+    expect(summary.features.capabilities).toContain("mapped-ram");
+    expect(summary.ram.map((b) => [b.name, b.pages.normal, b.pages.zero])).toEqual(memSize.blocks!.map((b) => [b.idstr, b.mappedRam!.presentPages, 0]));
+    const v = await runMain(inspectMain, ["verify", file]);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.printed).toContain(": ok (");
   });
 });

@@ -2,7 +2,7 @@ import { LimitError, MalformedError, type ByteSource } from "@vmstate/wire";
 import { readName } from "./counted-string.js";
 import { readMappedRamBlock } from "./mapped-ram.js";
 import type { RamBlockEntry } from "./records.js";
-import type { RamState } from "./ram-state.js";
+import { countPages, type RamState } from "./ram-state.js";
 
 /** More blocks than any real machine has; a bigger list means a damaged total. */
 const MAX_BLOCKS = 4096;
@@ -36,7 +36,11 @@ export async function readBlockList(src: ByteSource, state: RamState, total: num
       await src.need(8, "a RAM block address");
       entry.addr = src.be64();
     }
-    if (state.mappedRam) entry.mappedRam = await readMappedRamBlock(src, idstr, usedLength, state.pageSize, path);
+    if (state.mappedRam) {
+      entry.mappedRam = await readMappedRamBlock(src, idstr, usedLength, state.pageSize, path);
+      // Pages with data are the ones the bitmap marks; the rest are zero (holes).
+      if (state.tally) countPages(state.tally, idstr, "normal", entry.mappedRam.presentPages);
+    }
     state.blocks.set(idstr, usedLength);
     if (idstr === state.lastBlock) state.lastBlockLength = Number(usedLength);
     entries.push(entry);

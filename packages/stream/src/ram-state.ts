@@ -36,6 +36,13 @@ export interface PageTally {
 /** Which count each kind of page record adds to. */
 export const TALLY_KEY: Partial<Record<RamRecordType, keyof PageTally>> = { zero: "zero", page: "normal", compressed: "compressed", xbzrle: "xbzrle" };
 
+/** Adds n pages of one form to a block's count. */
+export function countPages(tally: Map<string, PageTally>, block: string, key: keyof PageTally, n: number): void {
+  let t = tally.get(block);
+  if (!t) tally.set(block, (t = { zero: 0, normal: 0, compressed: 0, xbzrle: 0 }));
+  t[key] += n;
+}
+
 /** The state at the start of a stream: nothing known yet. */
 export function newRamState(): RamState {
   return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, lastBlockLength: undefined, tally: undefined };
