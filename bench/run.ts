@@ -9,7 +9,7 @@
  * runs, and the median of each run's own vmstate/cat ratio (the two ran back to back, so the
  * machine's load drifts less between them), with vmstate's peak RSS. Then the in-process
  * decode throughput, the file benchmarks (bench/files.ts: --in-place and -o, which do not
- * read RAM), and the inspect benchmarks (bench/inspect.ts) against QEMU's
+ * read RAM), compressed libvirt images (bench/compressed.ts), and the inspect benchmarks (bench/inspect.ts) against QEMU's
  * analyze-migration.py when it is available.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -20,6 +20,7 @@ import { FdReader } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
 import { runInspectBench } from "./inspect.js";
 import { runFilesBench } from "./files.js";
+import { runCompressedBench } from "./compressed.js";
 import { runStartupBench } from "./startup.js";
 import { median, timed } from "./timing.js";
 
@@ -107,4 +108,5 @@ if (present.length === 0) {
 for (const f of present) benchRewrite(f);
 for (const f of present) await benchDecode(f);
 await runFilesBench(present);
+runCompressedBench(present, HIDE);
 await runInspectBench(present[0]!);

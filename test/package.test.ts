@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ISSUES_URL } from "../packages/cli/src/exit-codes.js";
 import { SAMPLES_DIR } from "./support/samples.js";
+import { completeInShell } from "./support/shell-completion.js";
 import { installCli, npm, type InstalledCli } from "../bench/install-cli.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -129,6 +130,14 @@ describe("the CLI tarball installed alone", () => {
   it("runs with npx from the tarball", () => {
     const out = npm(["exec", "--yes", `--package=${cli.tarball}`, "--", "vmstate-inspect", "summary", sample], elsewhere, { npm_config_cache: cli.cache });
     expect(out).toMatch(/^machine: +virt-7\.2$/m);
+  });
+
+  it("completes in bash from the installed commands (the script runs them by name from PATH)", () => {
+    const bins = join(cli.prefix, "bin");
+    expect(completeInShell("bash", ["vmstate-inspect ver", "vmstate-rewrite --drop"], elsewhere, bins)).toEqual([
+      "vmstate-inspect verify",
+      "vmstate-rewrite --drop-subsection",
+    ]);
   });
 
   it.each(["vmstate-rewrite", "vmstate-inspect"])("%s starts from its code cache, the bundle being the one it was made from", (name) => {

@@ -1,8 +1,9 @@
 import { parseRegisterListText, RegisterArgumentError } from "@vmstate/arm";
 import { parseQemuRelease, type Destination, type QemuRelease } from "@vmstate/destination";
-import { QEMU_VM_FILE_MAGIC } from "@vmstate/stream";
-import { readBe32, type ByteInput } from "@vmstate/wire";
-import { openInput, type CliIo } from "./io.js";
+import { LIBVIRT_MAGIC, LIBVIRT_MAGIC_PARTIAL, LIBVIRT_STREAM_DECOMPRESSED, QEMU_VM_FILE_MAGIC, isDecompressedLibvirtInput } from "@vmstate/stream";
+import { decodeLatin1, readBe32, type ByteInput } from "@vmstate/wire";
+import type { CliIo } from "./io.js";
+import { concat, openStreamInput, sniff } from "./stream-input.js";
 import { UsageError } from "./run-cli.js";
 import { readStreamState } from "@vmstate/inspect";
 
@@ -18,18 +19,20 @@ export function parseDestQemu(text: string): QemuRelease {
 
 /**
  * Reads `explain --dest` and `vmstate-rewrite --fit`: a migration stream saved on the destination (recognised by its
- * first four bytes, the `QEVM` magic, `migration/savevm.h:QEMU_VM_FILE_MAGIC`) or a text
+ * first four bytes, the `QEVM` magic, `migration/savevm.h:QEMU_VM_FILE_MAGIC`), a libvirt
+ * save image of one (raw or compressed: stream-input.ts), or a text
  * file of register ids, one per line, `#` comments, names allowed (`parseRegisterListText`).
  * The file is read once, from the start: the sniffed bytes are handed on to the decoder.
  */
 export async function readDestination(path: string, io: CliIo): Promise<Destination> {
-  const input = openInput(path, io);
+  const input = await openStreamInput(path, io);
   try {
-    const { head, rest } = await sniff(input.bytes, 4);
+    const { head, rest } = await sniff(input.bytes, 16);
     const magic = head.length >= 4 ? readBe32(head, 0) : -1;
-    if (magic === QEMU_VM_FILE_MAGIC) return { kind: "stream", state: await readStreamState(rest, input.name) };
+    const libvirt = [LIBVIRT_MAGIC, LIBVIRT_MAGIC_PARTIAL].includes(decodeLatin1(head.subarray(0, 16)));
+    // The replay keeps the opened input's mark: a compressed image arrives decompressed.
+    if (magic === QEMU_VM_FILE_MAGIC || libvirt) return { kind: "stream", state: await readStreamState(Object.assign(rest, markOf(input.bytes)), input.name) };
     const text = await readText(rest, path);
-    if (text.startsWith("LibvirtQemud")) throw new UsageError(`${path} is a libvirt save image; give the migration stream inside it, or a list of register ids`);
     try {
       return { kind: "register-list", name: input.name, ids: parseRegisterListText(text) };
     } catch (e) {
@@ -39,36 +42,6 @@ export async function readDestination(path: string, io: CliIo): Promise<Destinat
   } finally {
     input.close();
   }
-}
-
-/** The first `n` bytes (fewer if the input is shorter), and an input that replays everything. */
-async function sniff(input: ByteInput, n: number): Promise<{ head: Uint8Array; rest: ByteInput }> {
-  const it = (Symbol.asyncIterator in input ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as
-    | AsyncIterator<Uint8Array>
-    | Iterator<Uint8Array>;
-  const seen: Uint8Array[] = [];
-  let have = 0;
-  let done = false;
-  while (have < n) {
-    const r = await it.next();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    seen.push(r.value);
-    have += r.value.length;
-  }
-  const head = concat(seen).subarray(0, n);
-  async function* rest(): AsyncGenerator<Uint8Array> {
-    yield* seen;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-  return { head, rest: rest() };
 }
 
 async function readText(input: ByteInput, path: string): Promise<string> {
@@ -84,13 +57,7 @@ async function readText(input: ByteInput, path: string): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+/** The decompressed-stream mark of an opened input, to carry over to its replay. */
+function markOf(input: ByteInput): object {
+  return isDecompressedLibvirtInput(input) ? { [LIBVIRT_STREAM_DECOMPRESSED]: true } : {};
 }

@@ -5,6 +5,9 @@ import { isTerminal, type CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 import { FileError, FileProblem, describeSystemError, isSystemError } from "./files/system-error.js";
 
+/** The hidden first argument the completion script runs the CLI with (completion/script.ts). */
+const GET_COMPLETIONS = "--get-completions";
+
 /** What a command handler hands back to the runner: the work to await. */
 export type Task = () => Promise<ExitCode>;
 
@@ -25,8 +28,8 @@ export async function runCli(
 ): Promise<ExitCode> {
   let task: Task | undefined;
   let usageError: string | undefined;
-  const y = define(
-    yargs()
+  const common = (y: Argv): Argv =>
+    y
       .scriptName(name)
       .exitProcess(false)
       .strict()
@@ -34,13 +37,27 @@ export async function runCli(
       .help()
       .alias("h", "help")
       .version(VERSION)
+      .command("completion", `print a bash and zsh completion script: source <(${name} completion), or append it to ~/.bashrc or ~/.zshrc`, {}, () => {
+        task = async () => {
+          // Loaded only here and for --get-completions: a normal run never evaluates it.
+          const { completionScript } = await import("./completion/script.js");
+          io.print(completionScript(name));
+          return EXIT.OK;
+        };
+      })
       .fail((msg, err) => {
         usageError = msg ?? err?.message ?? "invalid arguments";
-      }),
-    (t) => {
-      task = t;
-    },
-  );
+      });
+  if (argv[0] === GET_COMPLETIONS) {
+    // What the completion script asks, with the words typed so far: candidates, one a line.
+    const { completionCandidates, recordCommand } = await import("./completion/candidates.js");
+    const candidates = completionCandidates(recordCommand((r) => define(common(r), () => {})), argv.slice(1));
+    io.print(candidates.map((c) => `${c}\n`).join(""));
+    return EXIT.OK;
+  }
+  const y = define(common(yargs()), (t) => {
+    task = t;
+  });
   const output = await new Promise<string>((resolve) => {
     void y.parse(argv, {}, (_err: Error | undefined, _args: unknown, out: string) => resolve(out ?? ""));
   });

@@ -32,6 +32,9 @@ const KNOWN: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["11.1", new Set(V111)],
 ]);
 
+/** The releases whose `cpu` subsections are known, as `--dest-qemu` takes them (offered by shell completion). */
+export const KNOWN_RELEASES: readonly string[] = [...KNOWN.keys()];
+
 /** The `cpu` subsections `release` can load, or undefined for a release not in the table. */
 export function knownCpuSubsections(release: QemuRelease): ReadonlySet<string> | undefined {
   return KNOWN.get(`${release[0]}.${release[1]}`);

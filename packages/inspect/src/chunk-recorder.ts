@@ -9,13 +9,17 @@
  * already buffered in full by the decoder) is the only thing kept at the end.
  */
 import type { ByteInput } from "@vmstate/wire";
+import { isDecompressedLibvirtInput, LIBVIRT_STREAM_DECOMPRESSED } from "@vmstate/stream";
 
 export class ChunkRecorder implements AsyncIterable<Uint8Array> {
   private chunks: { start: number; bytes: Uint8Array }[] = [];
   private total = 0;
   private releasedTo = 0;
 
-  constructor(private readonly input: ByteInput) {}
+  constructor(private readonly input: ByteInput) {
+    // What the input is (a decompressed libvirt image) is what the recorder passes on.
+    if (isDecompressedLibvirtInput(input)) Object.assign(this, { [LIBVIRT_STREAM_DECOMPRESSED]: true });
+  }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     for await (const chunk of this.input) {

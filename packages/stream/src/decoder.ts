@@ -9,6 +9,7 @@ import { readIterativeSection } from "./iterative-section.js";
 import { decodeTail } from "./tail.js";
 import type { KeptConfiguration } from "./vmdesc-checks.js";
 import { libvirtMagicAhead, readLibvirtHeader } from "./libvirt-header.js";
+import { isDecompressedLibvirtInput } from "./libvirt-compressors.js";
 import type { LibvirtHeaderRecord, StreamRecord } from "./records.js";
 
 export interface DecodeOptions {
@@ -89,8 +90,11 @@ export class StreamDecoder {
   };
   private readonly src: ByteSource;
   private readonly maxTail: number;
+  /** A compressed libvirt image's stream arrives decompressed (libvirt-compressors.ts). */
+  private readonly libvirtDecompressed: boolean;
 
   constructor(input: ByteInput | ByteSource, private readonly options: DecodeOptions = {}) {
+    this.libvirtDecompressed = isDecompressedLibvirtInput(input);
     this.src = input instanceof ByteSource ? input : new ByteSource(input);
     this.maxTail = options.maxTailBytes ?? DEFAULT_MAX_TAIL_BYTES;
     if (options.tallyPages) this.info.ram.tally = new Map();
@@ -110,7 +114,7 @@ export class StreamDecoder {
     const { passThrough, reuseInput } = this.options;
     if (passThrough || reuseInput) src.passConsumedTo(passThrough ?? (() => {}));
     if ((await inputHolds(src, 16)) && libvirtMagicAhead(src)) {
-      const libvirt = await readLibvirtHeader(src);
+      const libvirt = await readLibvirtHeader(src, this.libvirtDecompressed);
       this.info.libvirt = libvirt;
       yield libvirt;
     }

@@ -1,4 +1,4 @@
-import { MalformedError, UnsupportedError, LimitError, ByteWriter, decodeLatin1, type ByteSource } from "@vmstate/wire";
+import { MalformedError, UnsupportedError, LimitError, TruncatedError, ByteWriter, ByteSource, decodeLatin1, type ByteInput } from "@vmstate/wire";
 import type { LibvirtHeaderRecord } from "./records.js";
 
 /**
@@ -50,13 +50,18 @@ export function libvirtMagicAhead(src: ByteSource): boolean {
   return magic === LIBVIRT_MAGIC || magic === LIBVIRT_MAGIC_PARTIAL;
 }
 
-/** Reads the libvirt header and its XML area; the QEMU stream follows. */
-export async function readLibvirtHeader(src: ByteSource): Promise<LibvirtHeaderRecord> {
-  const start = src.offset;
-  await src.need(LIBVIRT_HEADER_SIZE, "the libvirt save-image header");
-  src.mark();
-  const head = src.bytes(LIBVIRT_HEADER_SIZE);
-  const complete = decodeLatin1(head.subarray(0, 16)) === LIBVIRT_MAGIC;
+/** The header's words, checked, and what they say; `start` is its offset, for messages. */
+export interface LibvirtHeaderFields {
+  endianness: "little" | "big";
+  format: (typeof LIBVIRT_FORMATS)[number];
+  /** Bytes of XML area after the 92-byte header; the QEMU stream starts after them. */
+  dataLen: number;
+  wasRunning: boolean;
+  cookieOffset: number;
+}
+
+/** Decodes and checks the 92 header bytes `head` (the magic already seen). */
+export async function libvirtHeaderFields(head: Uint8Array, start = 0): Promise<LibvirtHeaderFields> {
   // Written in the saving host's byte order; libvirt swaps when the version looks too big.
   let endianness: "little" | "big" = "little";
   let words = await parseWords(head, endianness);
@@ -71,14 +76,53 @@ export async function readLibvirtHeader(src: ByteSource): Promise<LibvirtHeaderR
   if (format === undefined) {
     throw new MalformedError("MALFORMED", `unknown libvirt save-image format ${words.format}`, { offset: start + 28, path: "libvirt header" });
   }
-  await src.need(words.dataLen, "the libvirt XML area");
-  const data = src.bytes(words.dataLen);
-  const bytes = src.sliceFromMark();
-  if (format !== "raw") {
-    const skip = `tail -c +${LIBVIRT_HEADER_SIZE + words.dataLen + 1} FILE`;
-    const hint = format === "sparse" ? "mapped-ram (sparse) images are not supported" : `decompress first: ${skip} | ${format} -dc | vmstate-inspect summary -`;
-    throw new UnsupportedError(`libvirt save image with a ${format} QEMU stream: ${hint}`, { offset: start + 28, path: "libvirt header" });
+  return { endianness, format, dataLen: words.dataLen, wasRunning: words.wasRunning !== 0, cookieOffset: words.cookieOffset };
+}
+
+/**
+ * Reads the libvirt header and its XML area; the QEMU stream follows. `streamDecompressed`:
+ * the caller already pipes the stream after the XML area through the format's decompressor
+ * (the CLI does, packages/cli/src/stream-input.ts), so a compressed format is no refusal.
+ */
+export async function readLibvirtHeader(src: ByteSource, streamDecompressed = false): Promise<LibvirtHeaderRecord> {
+  const rec = await readHeaderArea(src);
+  if (rec.format === "sparse") {
+    throw new UnsupportedError("libvirt save image in the sparse (mapped-ram) format: not supported", { offset: rec.start + 28, path: "libvirt header" });
   }
+  if (rec.format !== "raw" && !streamDecompressed) {
+    throw new UnsupportedError(`libvirt save image with a ${rec.format} QEMU stream: the vmstate commands decompress it themselves when given the file or a pipe`, {
+      offset: rec.start + 28,
+      path: "libvirt header",
+    });
+  }
+  return rec;
+}
+
+/**
+ * The header and XML area of a libvirt save image in any format, the stream after them left
+ * unread (`vmstate-inspect xml`); undefined when `input` does not start with one.
+ */
+export async function readLibvirtImageHead(input: ByteInput): Promise<LibvirtHeaderRecord | undefined> {
+  const src = new ByteSource(input);
+  try {
+    await src.need(16);
+  } catch (e) {
+    if (e instanceof TruncatedError) return undefined;
+    throw e;
+  }
+  return libvirtMagicAhead(src) ? readHeaderArea(src) : undefined;
+}
+
+async function readHeaderArea(src: ByteSource): Promise<LibvirtHeaderRecord> {
+  const start = src.offset;
+  await src.need(LIBVIRT_HEADER_SIZE, "the libvirt save-image header");
+  src.mark();
+  const head = src.bytes(LIBVIRT_HEADER_SIZE);
+  const complete = decodeLatin1(head.subarray(0, 16)) === LIBVIRT_MAGIC;
+  const { endianness, format, dataLen, wasRunning, cookieOffset } = await libvirtHeaderFields(head, start);
+  await src.need(dataLen, "the libvirt XML area");
+  const data = src.bytes(dataLen);
+  const bytes = src.sliceFromMark();
   return {
     kind: "libvirt",
     start,
@@ -86,10 +130,10 @@ export async function readLibvirtHeader(src: ByteSource): Promise<LibvirtHeaderR
     bytes,
     complete,
     endianness,
-    wasRunning: words.wasRunning !== 0,
+    wasRunning,
     format,
     domainXml: cString(data, 0),
-    cookieXml: words.cookieOffset > 0 ? cString(data, words.cookieOffset) : undefined,
+    cookieXml: cookieOffset > 0 ? cString(data, cookieOffset) : undefined,
   };
 }
 

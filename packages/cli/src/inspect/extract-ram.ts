@@ -1,7 +1,8 @@
 import { StreamDecoder } from "@vmstate/stream";
 import { BlockFiles, RamExtractor, type BlockFile, type ExtractedBlock } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo } from "../io.js";
+import type { CliIo } from "../io.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { Progress } from "../progress.js";
 import { jsonDocument } from "../json-output.js";
 
@@ -22,7 +23,7 @@ export interface ExtractRamOptions {
 export async function extractRamCommand(file: string, dir: string, opts: ExtractRamOptions, io: CliIo): Promise<ExitCode> {
   // The directory first: it holds no descriptor open if the input then cannot be opened.
   const files = new BlockFiles(io.fs, dir);
-  const input = openInput(file, io);
+  const input = await openStreamInput(file, io);
   const decoder = new StreamDecoder(input.bytes);
   const extractor = new RamExtractor(files, opts.block === undefined ? {} : { block: opts.block });
   const progress = new Progress(io, input.size, "extract-ram", opts.progress);
@@ -39,7 +40,7 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
     }
     extractor.finish(vmdescPageSize);
   } catch (e) {
-    failure = e;
+    failure = withImageOffsets(input, e);
   } finally {
     progress.done();
     input.close();

@@ -12,9 +12,10 @@ import { extractRamCommand } from "./extract-ram.js";
 import { verifyCommand } from "./verify.js";
 import { vmdescCommand } from "./vmdesc.js";
 import { reportCommand } from "./report.js";
+import { xmlCommand } from "./xml.js";
 
 const DESCRIPTION =
-  "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed).";
+  "Explain a QEMU migration stream: what it holds, and why a destination would refuse it. FILE may be '-' to read standard input (a pipe works: no seeking is needed). FILE may also be a virsh save image, its stream raw or compressed (gzip, bzip2, xz, lzop, zstd: read through the program libvirt runs, which must be installed; offsets then count the decompressed image).";
 
 /** The `<file>` most commands read. */
 const streamFile = (c: Argv): Argv => c.positional("file", { type: "string", describe: "stream file, or - for stdin" });
@@ -98,6 +99,12 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
             .positional("dir", { type: "string", describe: "output directory (created if missing)" })
             .option("block", { type: "string", describe: "extract only this RAM block (its name as in the stream)" }),
         (args) => run(() => extractRamCommand(String(args.file), String(args.dir), { json: Boolean(args.json), progress: Boolean(args.progress), ...(args.block === undefined ? {} : { block: String(args.block) }) }, io)),
+      )
+      .command(
+        "xml <file>",
+        "the domain XML stored in a virsh save image, byte for byte, without libvirt (virsh save-image-dumpxml shows the same domain re-formatted); exit 4 for a bare stream",
+        (c: Argv) => c.positional("file", { type: "string", describe: "virsh save image (raw or compressed), or - for stdin" }),
+        (args) => run(() => xmlCommand(String(args.file), io)),
       )
       .command(
         "verify <file>",

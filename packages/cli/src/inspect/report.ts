@@ -1,6 +1,7 @@
 import { explainLoad, type Destination } from "@vmstate/destination";
 import { VERDICT_EXIT, EXIT, type ExitCode } from "../exit-codes.js";
-import { isStdin, openInput, type CliIo } from "../io.js";
+import { isStdin, type CliIo } from "../io.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { UsageError } from "../run-cli.js";
 import { parseDestQemu, readDestination } from "../destination-input.js";
 import { underPath } from "../files/system-error.js";
@@ -29,10 +30,11 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
   if (options.output === undefined && io.stdoutIsTTY) throw new UsageError("the report is an HTML page: give -o report.html, or redirect standard output to a file");
   const destQemu = options.destQemu === undefined ? undefined : parseDestQemu(options.destQemu);
   const destination: Destination | undefined = options.dest === undefined ? undefined : await readDestination(options.dest, io);
-  const input = openInput(src, io);
+  const input = await openStreamInput(src, io);
   let pass;
   try {
     pass = await readForReport(input.bytes, input.name);
+    pass.state.failure = withImageOffsets(input, pass.state.failure);
   } finally {
     input.close();
   }

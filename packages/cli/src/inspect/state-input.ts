@@ -1,7 +1,8 @@
 import { readStreamState, type StreamState } from "@vmstate/inspect";
 import { StreamDecoder, type DecodeOptions, type StreamInfo, type StreamRecord } from "@vmstate/stream";
 import { VmstateError } from "@vmstate/wire";
-import { openInput, type CliIo } from "../io.js";
+import type { CliIo } from "../io.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { notVerifiedLine } from "../unverified.js";
 
 /**
@@ -10,9 +11,10 @@ import { notVerifiedLine } from "../unverified.js";
  * then calls {@link throwFailures}. I/O errors (a missing file) throw at once.
  */
 export async function readState(path: string, io: CliIo): Promise<StreamState> {
-  const input = openInput(path, io);
+  const input = await openStreamInput(path, io);
   try {
     const state = await readStreamState(input.bytes, input.name);
+    state.failure = withImageOffsets(input, state.failure);
     if (state.unverified !== undefined) io.stderr(notVerifiedLine("vmstate-inspect", state.name, state.unverified));
     return state;
   } finally {
@@ -37,13 +39,13 @@ export interface DecodedInput {
  * (a missing file) throw at once.
  */
 export async function decodeInput(path: string, io: CliIo, onRecord: (rec: StreamRecord) => void, options?: DecodeOptions): Promise<DecodedInput> {
-  const input = openInput(path, io);
+  const input = await openStreamInput(path, io);
   const decoder = new StreamDecoder(input.bytes, options);
   let failure: unknown;
   try {
     for await (const rec of decoder.records()) onRecord(rec);
   } catch (e) {
-    failure = e;
+    failure = withImageOffsets(input, e);
   } finally {
     input.close();
   }

@@ -1,6 +1,7 @@
 import { verifyStream, type Problem, type VerifyCounts } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { openInput, type CliIo } from "../io.js";
+import type { CliIo } from "../io.js";
+import { openStreamInput } from "../stream-input.js";
 import { Progress } from "../progress.js";
 import { hexOffset } from "./report-text.js";
 import { jsonDocument } from "../json-output.js";
@@ -11,7 +12,7 @@ import { jsonDocument } from "../json-output.js";
  * Problems are the report (stdout), not errors: only a file that cannot be read goes to stderr.
  */
 export async function verifyCommand(file: string, opts: { json: boolean; progress: boolean }, io: CliIo): Promise<ExitCode> {
-  const input = openInput(file, io);
+  const input = await openStreamInput(file, io);
   const progress = new Progress(io, input.size, "verify", opts.progress);
   let report;
   try {
@@ -21,7 +22,7 @@ export async function verifyCommand(file: string, opts: { json: boolean; progres
     input.close();
   }
   if (opts.json) io.print(jsonDocument("verify", { ok: report.ok, problems: report.problems }));
-  else io.print(formatVerify(input.name, report.problems, report.counts));
+  else io.print(formatVerify(report.ok || input.compressed === undefined ? input.name : `${input.name} (offsets of the decompressed image)`, report.problems, report.counts));
   if (!report.ok) io.stderr(`vmstate-inspect: ${input.name}: ${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} found\n`);
   return report.ok ? EXIT.OK : EXIT.BAD_STREAM;
 }

@@ -14,6 +14,7 @@ import { jsonDocument } from "../json-output.js";
 
 const DESCRIPTION = [
   'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files. RAM streams through in constant memory; only the device state at the end is held, edited and written.',
+  "A virsh save image whose stream libvirt compressed (gzip, bzip2, xz, lzop, zstd) is read through the program libvirt runs (PROG -dc) and written back through it (PROG -c; xz -3), header and domain XML byte for byte; --in-place then writes the whole image aside and renames it over the file (mode and owner kept). The program must be installed.",
   "With no change requested it validates the stream and copies it byte for byte. A file as input is not read through: its device state is found from the end, and only that is decoded and rewritten (--check-ram reads every record).",
   "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). --add inserts a register the destination expects (kept sorted; an id already present is left alone when it holds that value, and refused otherwise). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2.",
   "--drop-subsection removes a subsection an older destination does not know (e.g. cpu/wfxt-timer, which QEMU 11.1 sends and 7.2 refuses) from every section of its device, and from the vmdesc. The section must be decodable: described by the vmdesc, or the Arm cpu section.",
@@ -42,7 +43,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
             type: "boolean",
             default: false,
             describe:
-              "rewrite the -i file itself: only the device state at its end is rewritten, after an undo record of it (FILE.vmstate-undo) is synced; the next run rolls back an interrupted one",
+              "rewrite the -i file itself: only the device state at its end is rewritten, after an undo record of it (FILE.vmstate-undo) is synced; the next run rolls back an interrupted one (a compressed libvirt image is written whole, aside, and renamed over it)",
           })
           .option("check-ram", { type: "boolean", default: false, describe: "with a file as input, read and check every RAM record too (by default a file's device state is found from its end)" })
           .option("verbose", { alias: "v", type: "boolean", default: false, describe: "say how the device state was found (from the end, or by reading every record, and why)" })

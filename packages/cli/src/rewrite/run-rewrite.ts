@@ -1,5 +1,6 @@
 import type { RecordTransform } from "@vmstate/rewrite";
-import { isStdin, openInput, type CliIo } from "../io.js";
+import { isStdin, type CliIo } from "../io.js";
+import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { resolveOutput } from "../files/output-target.js";
 import { recoverInPlace } from "../files/tail-in-place.js";
 import { stdoutOutput, type StdoutOutput } from "../files/stdout-output.js";
@@ -65,10 +66,12 @@ export async function runRewrite(args: RewriteIoArgs, transforms: readonly Recor
   else if (args.inPlace) dest = { kind: "in-place", path: inputFile!, ...common };
   else if (isStdin(args.output)) dest = { kind: "stdout", stdout: stdoutOutput(io, args.force), ...common };
   else dest = { kind: "file", path: args.output, ...common };
-  const input = openInput(args.input, io);
+  const input = await openStreamInput(args.input, io);
   try {
     if (input.fd !== undefined && input.size !== undefined) await rewriteSeekable({ ...input, fd: input.fd, size: input.size }, dest, transforms, io);
     else await rewriteStreamed(input, dest, transforms, io);
+  } catch (e) {
+    throw withImageOffsets(input, e);
   } finally {
     input.close();
   }

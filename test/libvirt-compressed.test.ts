@@ -1,0 +1,237 @@
+/**
+ * Compressed `virsh save` images (libvirt's save_image_format gzip, bzip2, xz, lzop, zstd):
+ * every command reads them through the same program libvirt runs, and says what it says of
+ * the same stream stored raw; a rewrite writes header and XML as they were and the stream
+ * compressed again; QEMU loads what comes out, decompressed the way libvirt restores it.
+ * The images are made from a real QEMU capture by tools/libvirt-save-image.ts, which runs the
+ * real compressors.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { inspectMain, rewriteMain } from "@vmstate/cli";
+import { libvirtCompressor, type LibvirtCompressedFormat } from "@vmstate/stream";
+import { requireQemu } from "../tools/qemu/binaries.js";
+import { loadStream } from "../tools/qemu/load.js";
+import { equalBytes } from "./support/decode.js";
+import { readSample } from "./support/samples.js";
+import { runMain } from "./support/cli.js";
+import { libvirtImage, run } from "./support/libvirt.js";
+import { sampleEntry } from "./support/manifest.js";
+
+const SAMPLE = "aarch64-virt-max-4cpu.mig";
+const HEADER = 92 + 65536;
+const FORMATS: LibvirtCompressedFormat[] = ["gzip", "bzip2", "xz", "lzop", "zstd"];
+
+const stream = readSample(SAMPLE);
+const dir = mkdtempSync(join(tmpdir(), "vmstate-libvirt-compressed-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Same-length names, so column widths cannot differ between the raw and compressed runs. */
+const path = (name: string) => join(dir, `${name.padEnd(5, "_")}.sav`);
+const RAW = path("raw");
+writeFileSync(RAW, libvirtImage(stream));
+for (const f of FORMATS) writeFileSync(path(f), libvirtImage(stream, { format: f }));
+
+/** A compressed image's output made comparable with the raw one's: its name, and the format it rightly names. */
+function asRaw(text: string, f: string): string {
+  return text
+    .replaceAll(path(f), RAW)
+    .replaceAll(`, ${f}-compressed (offsets are in the decompressed image)`, "")
+    .replace(new RegExp(`"format":( ?)"${f}"`, "g"), '"format":$1"raw"')
+    .replaceAll(`<dt>image format</dt><dd>${f}</dd>`, "<dt>image format</dt><dd>raw</dd>");
+}
+
+/** The stream after header and XML, decompressed as libvirt restores it. */
+const decompressed = (f: LibvirtCompressedFormat, image: Uint8Array) => run(f, libvirtCompressor(f)!.decompress, image.subarray(HEADER));
+
+const BIN = resolve(import.meta.dirname, "../packages/cli/dist/bin");
+/** Runs a built command with PATH holding only node's directory: no compressor is found. */
+function withoutCompressors(bin: string, args: string[]) {
+  const nodeDir = join(dir, "node-only");
+  mkdirSync(nodeDir, { recursive: true });
+  return spawnSync(process.execPath, [join(BIN, bin), ...args], { env: { PATH: nodeDir }, encoding: "utf8" });
+}
+
+const COMMANDS: string[][] = [
+  ["summary"],
+  ["summary", "--json"],
+  ["sections"],
+  ["sections", "--json"],
+  ["cpregs"],
+  ["dump"],
+  ["dump", "--format", "analyze-migration"],
+  ["dump", "--vmdesc"],
+  ["verify"],
+  ["verify", "--json"],
+];
+
+describe.each(FORMATS)("a %s-compressed virsh save image", (f) => {
+  it.each(COMMANDS)("%s %s %s: the same output as the raw image", async (...cmd) => {
+    const raw = await runMain(inspectMain, [...cmd, RAW]);
+    const c = await runMain(inspectMain, [...cmd, path(f)]);
+    expect(raw.code, raw.stderr).toBe(0);
+    expect(c.code, c.stderr).toBe(0);
+    expect(asRaw(c.printed, f)).toBe(raw.printed);
+    expect(asRaw(c.stderr, f)).toBe(raw.stderr);
+  });
+
+  it("summary names the format, also from a pipe", async () => {
+    const r = await runMain(inspectMain, ["summary", "--json", "-"], { stdin: [readFileSync(path(f))] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.printed).libvirt).toEqual({ complete: true, wasRunning: true, format: f, domain: "guest1", streamOffset: HEADER });
+    const text = await runMain(inspectMain, ["summary", path(f)]);
+    expect(text.printed).toContain(`QEMU stream at offset ${HEADER}, ${f}-compressed (offsets are in the decompressed image)`);
+  });
+
+  it("diff (either side), explain (as SRC and as --dest) and report read it like the raw image", async () => {
+    for (const [a, b] of [
+      [path(f), RAW],
+      [RAW, path(f)],
+    ]) {
+      const r = await runMain(inspectMain, ["diff", "--exit-code", a!, b!]);
+      expect(r.code, r.printed + r.stderr).toBe(0);
+    }
+    const rawExplain = await runMain(inspectMain, ["explain", RAW, "--dest", RAW]);
+    expect(rawExplain.code, rawExplain.stderr).toBe(0);
+    const src = await runMain(inspectMain, ["explain", path(f), "--dest", RAW]);
+    expect(asRaw(src.printed, f)).toBe(rawExplain.printed);
+    const dest = await runMain(inspectMain, ["explain", RAW, "--dest", path(f)]);
+    expect(asRaw(dest.printed, f)).toBe(rawExplain.printed);
+    expect(dest.code).toBe(0);
+    const rawReport = await runMain(inspectMain, ["report", RAW, "--dest", RAW, "-o", join(dir, `report-raw-${f}.html`)]);
+    const report = await runMain(inspectMain, ["report", path(f), "--dest", path(f), "-o", join(dir, `report-${f}.html`)]);
+    expect(report.code, report.stderr).toBe(rawReport.code);
+    expect(readFileSync(join(dir, `report-${f}.html`), "utf8")).toContain(`<dt>image format</dt><dd>${f}</dd>`);
+    expect(asRaw(readFileSync(join(dir, `report-${f}.html`), "utf8"), f)).toBe(readFileSync(join(dir, `report-raw-${f}.html`), "utf8"));
+  });
+
+  it("extract-ram writes the same block files as from the raw image", async () => {
+    const outRaw = join(dir, `ram-raw-${f}`);
+    const out = join(dir, `ram-${f}`);
+    expect((await runMain(inspectMain, ["extract-ram", RAW, outRaw])).code).toBe(0);
+    const r = await runMain(inspectMain, ["extract-ram", path(f), out]);
+    expect(r.code, r.stderr).toBe(0);
+    const files = readdirSync(outRaw).sort();
+    expect(readdirSync(out).sort()).toEqual(files);
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) expect(equalBytes(readFileSync(join(out, name)), readFileSync(join(outRaw, name))), name).toBe(true);
+  });
+
+  it("xml prints the stored domain XML without running the decompressor", async () => {
+    const xml = "<domain type='kvm'>\n  <name>guest1</name>\n  <uuid>6f1c0a2e-0000-4000-8000-000000000001</uuid>\n</domain>\n";
+    const image = join(dir, `xml-${f}.sav`);
+    writeFileSync(image, libvirtImage(stream, { format: f, xml }));
+    const r = withoutCompressors("inspect.js", ["xml", image]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(xml);
+  });
+
+  it("rewrite writes header and XML as they were, then the rewritten stream compressed by the same program: -i/-o and a pipe", async () => {
+    const bare = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1"], { stdin: [stream] });
+    expect(bare.code, bare.stderr).toBe(0);
+    const image = readFileSync(path(f));
+    const out = join(dir, `out-${f}.sav`);
+    const file = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "-i", path(f), "-o", out]);
+    expect(file.code, file.stderr).toBe(0);
+    const piped = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1"], { stdin: [image] });
+    expect(piped.code, piped.stderr).toBe(0);
+    for (const written of [readFileSync(out), piped.stdout]) {
+      // The header (its format word among them) and the XML area, byte for byte.
+      expect(equalBytes(written.subarray(0, HEADER), image.subarray(0, HEADER))).toBe(true);
+      expect(equalBytes(decompressed(f, written), bare.stdout)).toBe(true);
+    }
+  });
+
+  it("rewrite --in-place through a symbolic link replaces the target whole, keeping its mode; --dry-run writes nothing", async () => {
+    const target = join(dir, `inplace-${f}.sav`);
+    const link = join(dir, `inplace-link-${f}.sav`);
+    const image = readFileSync(path(f));
+    writeFileSync(target, image);
+    chmodSync(target, 0o640);
+    symlinkSync(target, link);
+    const dry = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "--dry-run", "-i", link]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(equalBytes(readFileSync(target), image)).toBe(true);
+    const r = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "--in-place", "-i", link]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+    expect(statSync(link, { throwIfNoEntry: true }).isFile()).toBe(true);
+    const bare = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1"], { stdin: [stream] });
+    const written = readFileSync(target);
+    expect(equalBytes(written.subarray(0, HEADER), image.subarray(0, HEADER))).toBe(true);
+    expect(equalBytes(decompressed(f, written), bare.stdout)).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.includes(".vmstate-"))).toEqual([]);
+  });
+
+  it("QEMU 7.2 loads the rewritten image's stream, decompressed the way libvirt restores it", async () => {
+    const file = join(dir, `load-${f}.sav`);
+    writeFileSync(file, readFileSync(path(f)));
+    const r = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "--in-place", "-i", file]);
+    expect(r.code, r.stderr).toBe(0);
+    const sample = sampleEntry(SAMPLE);
+    const loaded = await loadStream({ binary: requireQemu("aarch64"), args: sample.args, incomingUri: `exec:tail -c +${HEADER + 1} ${file} | ${f} -dc` });
+    expect(loaded.reason ?? "", loaded.stderr).toBe("");
+  });
+});
+
+describe("compressed images: errors", () => {
+  it("a missing decompressor is exit 3 naming the program and the Debian package", () => {
+    for (const [bin, args] of [
+      ["inspect.js", ["summary", path("xz")]],
+      ["rewrite.js", ["--hide", "DBGBVR0_EL1", "-i", path("xz"), "-o", join(dir, "never.sav")]],
+    ] as const) {
+      const r = withoutCompressors(bin, [...args]);
+      expect(r.status, r.stderr).toBe(3);
+      expect(r.stderr).toContain("xz is needed to decompress this xz-compressed libvirt save image and was not found in PATH: install it (Debian, Ubuntu: apt-get install xz-utils)");
+      expect(r.stdout).toBe("");
+    }
+    expect(readdirSync(dir).filter((n) => n.startsWith("never"))).toEqual([]);
+  });
+
+  it("data the decompressor rejects is exit 1 naming the program and what it said; no output is left", async () => {
+    const image = readFileSync(path("gzip"));
+    const bad = join(dir, "bad-gzip.sav");
+    // The gzip magic kept, the deflate data replaced by bytes that are not deflate data.
+    writeFileSync(bad, Buffer.concat([image.subarray(0, HEADER + 10), Buffer.alloc(4096, 0xff)]));
+    const r = await runMain(inspectMain, ["summary", bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the gzip QEMU stream of this libvirt image does not decompress: gzip -dc: gzip: stdin: .*invalid/);
+    const w = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "-i", bad, "-o", join(dir, "bad-out.sav")]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toContain("gzip -dc: gzip: stdin:");
+    expect(readdirSync(dir).filter((n) => n.startsWith("bad-out"))).toEqual([]);
+  });
+
+  it("a damaged stream inside is exit 1, its offset said to be one of the decompressed image", async () => {
+    const cut = join(dir, "cut-xz.sav");
+    writeFileSync(cut, libvirtImage(stream.subarray(0, 300000), { format: "xz" }));
+    for (const argv of [["summary", cut], ["cpregs", cut]]) {
+      const r = await runMain(inspectMain, argv);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/at offset 0x[0-9a-f]+ \(\d+\) of the decompressed image\n$/);
+    }
+    const w = await runMain(rewriteMain, ["--hide", "DBGBVR0_EL1", "-i", cut, "-o", join(dir, "cut-out.sav")]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toContain("of the decompressed image");
+    const v = await runMain(inspectMain, ["verify", cut]);
+    expect(v.code).toBe(1);
+    expect(v.printed).toContain(`${cut} (offsets of the decompressed image):`);
+  });
+
+  it("xml of a bare migration stream is exit 4", async () => {
+    const r = await runMain(inspectMain, ["xml", "-"], { stdin: [stream] });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("is not a libvirt save image (no LibvirtQemudSave magic): a bare migration stream carries no domain XML");
+  });
+
+  it("a sparse (mapped-ram) image is refused, saying so", async () => {
+    const image = libvirtImage(stream);
+    Buffer.from(image.buffer, image.byteOffset).writeUInt32LE(6, 28);
+    const r = await runMain(inspectMain, ["summary", "-"], { stdin: [image] });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("sparse (mapped-ram) format: not supported");
+  });
+});
