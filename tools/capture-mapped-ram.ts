@@ -16,24 +16,14 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { repoRoot, requireQemu } from "./qemu/binaries.js";
 import { captureStream } from "./qemu/capture.js";
-
-const ARGS = ["-M", "virt", "-cpu", "max", "-m", "128", "-nodefaults"];
-
-const CAPTURES: { file: string; capabilities: Record<string, boolean>; parameters?: Record<string, unknown> }[] = [
-  { file: "newer-aarch64-virt-mapped-ram.mig", capabilities: { "mapped-ram": true } },
-  {
-    file: "newer-aarch64-virt-mapped-ram-multifd.mig",
-    capabilities: { "mapped-ram": true, multifd: true },
-    parameters: { "multifd-channels": 2 },
-  },
-];
+import { MAPPED_RAM_SAMPLES } from "./samples/mapped-ram.js";
 
 const binary = requireQemu("newer-aarch64");
 const work = mkdtempSync(join(tmpdir(), "vmstate-mapped-ram-"));
 try {
-  for (const c of CAPTURES) {
+  for (const c of MAPPED_RAM_SAMPLES) {
     const file = join(work, c.file);
-    const cap = await captureStream({ binary, args: ARGS, capabilities: c.capabilities, parameters: c.parameters, runMs: 200, file, fileUri: true });
+    const cap = await captureStream({ binary, args: c.args, capabilities: c.capabilities, parameters: c.parameters, runMs: 200, file, fileUri: true });
     // --sparse keeps the holes as holes: the archive holds only the data ranges.
     const archive = join(repoRoot, "samples", `${c.file}.tar.gz`);
     execFileSync("tar", ["--sparse", "-czf", archive, "-C", work, basename(file)]);
