@@ -1,9 +1,13 @@
-import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectMain } from "@vmstate/cli";
 import { StreamDecoder, type RamRecord, type StreamRecord } from "@vmstate/stream";
 import { runMain } from "./support/cli.js";
 import { expandedSample } from "./support/packed-samples.js";
+import { SAMPLES_DIR } from "./support/samples.js";
 
 // Real QEMU 10.0 captures (tools/capture-mapped-ram.ts): `migrate file:` with mapped-ram,
 // alone and with multifd (2 channels); wire-format.md §9.9.
@@ -67,5 +71,49 @@ describe.each(SAMPLES)("mapped-ram sample %s", (name) => {
     const v = await runMain(inspectMain, ["verify", file]);
     expect(v.code, v.stderr).toBe(0);
     expect(v.printed).toContain(": ok (");
+  });
+});
+
+// What QEMU's own analyze-migration.py (master commit 0002b0db13, the first that reads
+// mapped-ram) printed for `-d state` and wrote for `-x`: tools/gen-mapped-ram-golden.ts.
+const GOLDEN = resolve(import.meta.dirname, "golden/analyze-migration-mapped-ram");
+const goldenIndex = JSON.parse(readFileSync(join(GOLDEN, "index.json"), "utf8")) as { script: { commit: string }; samples: Record<string, string> };
+
+describe.each(SAMPLES)("mapped-ram sample %s against analyze-migration.py", (name) => {
+  it("the golden data were made from the committed capture", () => {
+    expect(goldenIndex.script.commit).toMatch(/^0002b0db13/);
+    const archive = createHash("sha256").update(readFileSync(join(SAMPLES_DIR, `${name}.tar.gz`))).digest("hex");
+    expect(goldenIndex.samples[name], `${name} changed since the golden data were made: run tools/gen-mapped-ram-golden.ts`).toBe(archive);
+  });
+
+  it("dump --format analyze-migration prints what -d state printed, byte for byte", async () => {
+    const r = await runMain(inspectMain, ["dump", "--format", "analyze-migration", expandedSample(name)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.printed === readFileSync(join(GOLDEN, `${name}.json`), "utf8")).toBe(true);
+  });
+
+  it("extract-ram writes the block files -x wrote: same sizes, same bytes, and keeps them sparse", async () => {
+    const golden = JSON.parse(readFileSync(join(GOLDEN, `${name}.extract.json`), "utf8")) as { path: string; bytes: number; sha256: string }[];
+    const dir = mkdtempSync(join(tmpdir(), "vmstate-mapped-ram-extract-"));
+    try {
+      const r = await runMain(inspectMain, ["extract-ram", "--json", expandedSample(name), dir]);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.printed) as { complete: boolean; blocks: { block: string; file: string; length: number; pages: { normal: number } }[] };
+      expect(doc.complete).toBe(true);
+      // -x names a block's file after the block (a leading '/' dropped, '/' making directories).
+      const ours = doc.blocks.map((b) => {
+        const data = readFileSync(join(dir, b.file));
+        return { path: b.block.replace(/^\//, ""), bytes: data.length, sha256: createHash("sha256").update(data).digest("hex") };
+      });
+      expect(ours.sort((a, b) => a.path.localeCompare(b.path))).toEqual([...golden].sort((a, b) => a.path.localeCompare(b.path)));
+      // The guest's RAM has data: the comparison is not of empty files.
+      expect(doc.blocks.find((b) => b.block === "mach-virt.ram")!.pages.normal).toBeGreaterThan(0);
+      // Pages the bitmap leaves out are holes in our files (-x writes them as zeros).
+      const ram = statSync(join(dir, doc.blocks.find((b) => b.block === "mach-virt.ram")!.file));
+      expect(ram.blocks * 512).toBeLessThan(ram.size / 100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
 import type { MappedRamBlock } from "./records.js";
+import type { MappedRamPageSink } from "./ram-state.js";
 
 /** The only MappedRamHeader version QEMU writes (ram.c: MAPPED_RAM_HDR_VERSION). */
 const MAPPED_RAM_VERSION = 1;
@@ -10,9 +11,10 @@ const HEADER_BYTES = 28;
  * One block's mapped-ram part (wire-format.md §9.9): the header right after the block's
  * MEM_SIZE entry, its bitmap, then its page area at a fixed offset. The stream resumes right
  * after the page area, so everything up to there is read through in chunks (flat memory);
- * the bitmap alone is kept, to count the pages it marks present.
+ * the bitmap alone is kept, to count the pages it marks present and, for `pages`, to hand
+ * over each of those pages as it passes.
  */
-export async function readMappedRamBlock(src: ByteSource, idstr: string, usedLength: bigint, pageSize: number | undefined, path: string): Promise<MappedRamBlock> {
+export async function readMappedRamBlock(src: ByteSource, idstr: string, usedLength: bigint, pageSize: number | undefined, path: string, pages?: MappedRamPageSink): Promise<MappedRamBlock> {
   await src.need(HEADER_BYTES, "a mapped-ram header");
   const at = src.offset;
   const version = src.be32();
@@ -32,10 +34,10 @@ export async function readMappedRamBlock(src: ByteSource, idstr: string, usedLen
   if (usedLength % BigInt(headerPageSize) !== 0n) {
     throw new MalformedError("MALFORMED", `RAM block '${idstr}' length 0x${usedLength.toString(16)} is not a whole number of ${headerPageSize}-byte pages`, where);
   }
-  const pages = Number(usedLength / BigInt(headerPageSize));
+  const pageCount = Number(usedLength / BigInt(headerPageSize));
   // QEMU sizes the bitmap in host longs (BITS_TO_LONGS × sizeof(long)); every host it runs
   // mapped-ram on is 64-bit.
-  const bitmapBytes = Math.ceil(pages / 64) * 8;
+  const bitmapBytes = Math.ceil(pageCount / 64) * 8;
   // QEMU puts the bitmap right after the header; a reader that follows the stream in order
   // depends on that, so anything else is refused rather than guessed.
   if (bitmapOffset !== src.offset) {
@@ -45,19 +47,36 @@ export async function readMappedRamBlock(src: ByteSource, idstr: string, usedLen
     throw new MalformedError("MALFORMED", `mapped-ram pages of RAM block '${idstr}' at 0x${pagesOffset.toString(16)} overlap its bitmap or are not page aligned`, where);
   }
   await src.need(bitmapBytes, "a mapped-ram bitmap");
-  const presentPages = countSetBits(src.bytes(bitmapBytes), pages);
-  await readThrough(src, pagesOffset + Number(usedLength) - src.offset, `the page area of RAM block '${idstr}'`);
-  return { version, pageSize: headerPageSize, bitmapOffset, pagesOffset, pages, presentPages };
+  const bitmap = src.bytes(bitmapBytes);
+  const presentPages = countSetBits(bitmap, pageCount);
+  const area = `the page area of RAM block '${idstr}'`;
+  pages?.block(idstr, Number(usedLength));
+  if (pages !== undefined && presentPages > 0) {
+    // The bitmap is a view of the input's buffer, which the reads below may reuse.
+    const present = bitmap.slice();
+    for (let i = 0; i < pageCount; i++) {
+      if (!isSet(present, i)) continue;
+      await readThrough(src, pagesOffset + i * headerPageSize - src.offset, area);
+      await src.need(headerPageSize, area);
+      pages.page(idstr, i * headerPageSize, src.bytes(headerPageSize));
+    }
+  }
+  await readThrough(src, pagesOffset + Number(usedLength) - src.offset, area);
+  return { version, pageSize: headerPageSize, bitmapOffset, pagesOffset, pages: pageCount, presentPages };
 }
 
 /**
- * Pages marked present. The bitmap is QEMU's in-memory `unsigned long` array: little-endian
- * on the hosts it runs on, so page i is bit i%8 of byte i/8. Bits past the last page are
- * ignored, as QEMU's loader does.
+ * Whether page i is marked present. The bitmap is QEMU's in-memory `unsigned long` array:
+ * little-endian on the hosts it runs on, so page i is bit i%8 of byte i/8.
  */
+function isSet(bitmap: Uint8Array, i: number): boolean {
+  return ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
+}
+
+/** Pages marked present. Bits past the last page are ignored, as QEMU's loader does. */
 function countSetBits(bitmap: Uint8Array, pages: number): number {
   let count = 0;
-  for (let i = 0; i < pages; i++) if ((bitmap[i >> 3]! >> (i & 7)) & 1) count++;
+  for (let i = 0; i < pages; i++) if (isSet(bitmap, i)) count++;
   return count;
 }
 

@@ -37,7 +37,7 @@ export async function readBlockList(src: ByteSource, state: RamState, total: num
       entry.addr = src.be64();
     }
     if (state.mappedRam) {
-      entry.mappedRam = await readMappedRamBlock(src, idstr, usedLength, state.pageSize, path);
+      entry.mappedRam = await readMappedRamBlock(src, idstr, usedLength, state.pageSize, path, state.mappedRamPages);
       // Pages with data are the ones the bitmap marks; the rest are zero (holes).
       if (state.tally) countPages(state.tally, idstr, "normal", entry.mappedRam.presentPages);
     }

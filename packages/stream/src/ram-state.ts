@@ -23,6 +23,19 @@ export interface RamState {
   lastBlockLength: number | undefined;
   /** Page counts by block, kept only when asked for (a summary that needs no records). */
   tally: Map<string, PageTally> | undefined;
+  /** Receives the pages of mapped-ram page areas, when asked for (DecodeOptions.mappedRamPages). */
+  mappedRamPages: MappedRamPageSink | undefined;
+}
+
+/**
+ * Receives a mapped-ram stream's pages as each block's page area is read: first the block
+ * (before its pages; its MEM_SIZE record is complete only after the last block's page area),
+ * then each page its bitmap marks present, with its offset in the block and its bytes (valid
+ * only during the call).
+ */
+export interface MappedRamPageSink {
+  block(name: string, length: number): void;
+  page(block: string, offset: number, page: Uint8Array): void;
 }
 
 /** How many pages of one block travelled in each form. */
@@ -45,6 +58,6 @@ export function countPages(tally: Map<string, PageTally>, block: string, key: ke
 
 /** The state at the start of a stream: nothing known yet. */
 export function newRamState(): RamState {
-  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, lastBlockLength: undefined, tally: undefined };
+  return { pageSize: undefined, pageSizeSource: undefined, ignoreShared: false, mappedRam: false, blocks: new Map(), lastBlock: undefined, lastBlockLength: undefined, tally: undefined, mappedRamPages: undefined };
 }
 
