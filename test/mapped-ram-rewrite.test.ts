@@ -3,7 +3,8 @@
  * only the device state at the end changes, every byte before it is the original's, the file
  * stays as sparse as QEMU left it (with `-o` and `--in-place`), and QEMU 10.0 itself, started
  * with `-incoming defer`, the capabilities set over QMP and `migrate-incoming file:…`, refuses
- * the file with an extra register and loads and runs it once the register is hidden again,
+ * the file with an extra register (in the words `explain` predicts) and loads and runs it once
+ * the register is hidden again,
  * and loads and runs a file with one register fewer than it saved.
  */
 import { execFileSync } from "node:child_process";
@@ -11,7 +12,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, s
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { rewriteMain } from "@vmstate/cli";
+import { inspectMain, rewriteMain } from "@vmstate/cli";
 import { StreamDecoder } from "@vmstate/stream";
 import { requireQemu } from "../tools/qemu/binaries.js";
 import { loadStream } from "../tools/qemu/load.js";
@@ -116,12 +117,19 @@ describe.each(MAPPED_RAM_SAMPLES.map((s) => [s.file, s] as const))("rewrite of t
     const refused = await loadMappedRam(sample, vm);
     expect(refused.ok).toBe(false);
     expect(refused.stderr).toContain("Failed to load cpu:cpreg_vmstate_array_len");
+    // explain, given the capture as the destination, predicts QEMU's words line for line.
+    const explained = await runMain(inspectMain, ["explain", "--json", vm, "--dest", expandedSample(name), "--dest-qemu", "10.0"]);
+    expect(explained.code).toBe(6);
+    const predicted = (JSON.parse(explained.printed) as { predicted_error: string }).predicted_error.split("\n");
+    expect(predicted.length).toBeGreaterThan(1);
+    for (const line of predicted) expect(refused.stderr).toContain(line);
 
     const hide = await runMain(rewriteMain, ["-i", vm, "--in-place", "--hide", BMAP2]);
     expect(hide.code, hide.stderr).toBe(0);
     expect(statSync(vm).ino).toBe(ino);
     expect(firstDifference(expandedSample(name), vm)).toBe(-1);
     expect(allocated(vm)).toBeLessThanOrEqual(before + 8 * 8);
+    expect((await runMain(inspectMain, ["explain", vm, "--dest", expandedSample(name), "--dest-qemu", "10.0"])).code).toBe(0);
     await expectLoadsAndRuns(await loadMappedRam(sample, vm, true));
   });
 

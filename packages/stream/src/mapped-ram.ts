@@ -50,7 +50,7 @@ export async function readMappedRamBlock(src: ByteSource, idstr: string, usedLen
   const bitmap = src.bytes(bitmapBytes);
   const presentPages = countSetBits(bitmap, pageCount);
   const area = `the page area of RAM block '${idstr}'`;
-  pages?.block(idstr, Number(usedLength));
+  pages?.block(idstr, Number(usedLength), headerPageSize);
   if (pages !== undefined && presentPages > 0) {
     // The bitmap is a view of the input's buffer, which the reads below may reuse.
     const present = bitmap.slice();

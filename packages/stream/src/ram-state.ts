@@ -34,7 +34,7 @@ export interface RamState {
  * only during the call).
  */
 export interface MappedRamPageSink {
-  block(name: string, length: number): void;
+  block(name: string, length: number, pageSize: number): void;
   page(block: string, offset: number, page: Uint8Array): void;
 }
 
