@@ -5,7 +5,7 @@
  * with `-incoming defer`, the capabilities set over QMP and `migrate-incoming file:…`, refuses
  * the file with an extra register (in the words `explain` predicts) and loads and runs it once
  * the register is hidden again,
- * and loads and runs a file with one register fewer than it saved.
+ * and loads and runs a file with one register fewer than it saved, or with a value changed.
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
@@ -145,5 +145,19 @@ describe.each(MAPPED_RAM_SAMPLES.map((s) => [s.file, s] as const))("rewrite of t
     expect(firstDifference(original, out)).toBeGreaterThanOrEqual(await cpuSectionStart(original));
     expect(allocated(out)).toBeLessThanOrEqual(allocated(original) + 8 * 8);
     await expectLoadsAndRuns(await loadMappedRam(sample, out, true));
+  });
+
+  it("--set changes one value in place, same length, and QEMU 10.0 loads and runs the file", async () => {
+    const original = expandedSample(name);
+    const vm = sparseCopy(original, `${name}.set`);
+    const before = allocated(vm);
+    const r = await runMain(rewriteMain, ["-i", vm, "--in-place", "--set", "TPIDR_EL0=0x1234"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(vm).size).toBe(statSync(original).size);
+    expect(firstDifference(original, vm)).toBeGreaterThanOrEqual(await cpuSectionStart(original));
+    expect(allocated(vm)).toBeLessThanOrEqual(before + 8 * 8);
+    const regs = JSON.parse((await runMain(inspectMain, ["cpregs", "--json", vm])).printed) as { cpus: { registers: { name: string; value: string }[] }[] };
+    expect(regs.cpus[0]!.registers.find((x) => x.name === "TPIDR_EL0")!.value).toBe("0x0000000000001234");
+    await expectLoadsAndRuns(await loadMappedRam(sample, vm, true));
   });
 });
