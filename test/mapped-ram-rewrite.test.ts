@@ -7,8 +7,7 @@
  * the register is hidden again,
  * and loads and runs a file with one register fewer than it saved, or with a value changed.
  */
-import { execFileSync } from "node:child_process";
-import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,41 +19,11 @@ import { MAPPED_RAM_SAMPLES, type MappedRamSample } from "../tools/samples/mappe
 import { runMain } from "./support/cli.js";
 import { expandedSample } from "./support/packed-samples.js";
 import { expectLoadsAndRuns } from "./support/runs.js";
+import { allocated, firstDifference, sparseCopy } from "./support/sparse-files.js";
 
 const BMAP2 = "0x6030000000160003";
 const dir = mkdtempSync(join(tmpdir(), "vmstate-mapped-ram-rewrite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A private copy that keeps the holes (`cp --sparse=always`), so the test may change it. */
-function sparseCopy(from: string, name: string): string {
-  const to = join(dir, name);
-  execFileSync("cp", ["--sparse=always", from, to]);
-  return to;
-}
-
-/** 512-byte blocks allocated. */
-const allocated = (file: string) => statSync(file).blocks;
-
-/** Offset of the first byte where two files differ, or -1 when equal (sizes too). */
-function firstDifference(a: string, b: string): number {
-  const fa = openSync(a, "r");
-  const fb = openSync(b, "r");
-  const x = Buffer.alloc(1 << 20);
-  const y = Buffer.alloc(1 << 20);
-  try {
-    for (let p = 0; ; p += x.length) {
-      const n = readSync(fa, x, 0, x.length, p);
-      const m = readSync(fb, y, 0, y.length, p);
-      const k = Math.min(n, m);
-      if (!x.subarray(0, k).equals(y.subarray(0, k))) for (let i = 0; i < k; i++) if (x[i] !== y[i]) return p + i;
-      if (n !== m) return p + k;
-      if (n === 0) return -1;
-    }
-  } finally {
-    closeSync(fa);
-    closeSync(fb);
-  }
-}
 
 /** Where the first vCPU's `cpu` section starts: the first byte a register edit changes. */
 async function cpuSectionStart(file: string): Promise<number> {
@@ -107,7 +76,7 @@ describe.each(MAPPED_RAM_SAMPLES.map((s) => [s.file, s] as const))("rewrite of t
   });
 
   it("QEMU 10.0 refuses the file with an extra register and loads it after --hide --in-place", async () => {
-    const vm = sparseCopy(expandedSample(name), `${name}.in-place`);
+    const vm = sparseCopy(expandedSample(name), join(dir, `${name}.in-place`));
     const before = allocated(vm);
     const ino = statSync(vm).ino;
     const add = await runMain(rewriteMain, ["-i", vm, "--in-place", "--add", `${BMAP2}=0`, "--verbose"]);
@@ -149,7 +118,7 @@ describe.each(MAPPED_RAM_SAMPLES.map((s) => [s.file, s] as const))("rewrite of t
 
   it("--set changes one value in place, same length, and QEMU 10.0 loads and runs the file", async () => {
     const original = expandedSample(name);
-    const vm = sparseCopy(original, `${name}.set`);
+    const vm = sparseCopy(original, join(dir, `${name}.set`));
     const before = allocated(vm);
     const r = await runMain(rewriteMain, ["-i", vm, "--in-place", "--set", "TPIDR_EL0=0x1234"]);
     expect(r.code, r.stderr).toBe(0);
