@@ -89,7 +89,10 @@ describe.each(MAPPED_RAM_SAMPLES.map((s) => [s.file, s] as const))("rewrite of t
     // explain, given the capture as the destination, predicts QEMU's words line for line.
     const explained = await runMain(inspectMain, ["explain", "--json", vm, "--dest", expandedSample(name), "--dest-qemu", "10.0"]);
     expect(explained.code).toBe(6);
-    const predicted = (JSON.parse(explained.printed) as { predicted_error: string }).predicted_error.split("\n");
+    const explanation = JSON.parse(explained.printed) as { predicted_error: string; fix: { command: string } };
+    const predicted = explanation.predicted_error.split("\n");
+    // Its fix works file to file (a pipe would fill the holes).
+    expect(explanation.fix.command).toBe(`vmstate-rewrite --hide ${BMAP2} -i ${vm} -o ${vm.replace(/\.in-place$/, ".fixed.in-place")}`);
     expect(predicted.length).toBeGreaterThan(1);
     for (const line of predicted) expect(refused.stderr).toContain(line);
 
