@@ -65,7 +65,7 @@ describe("--get-completions", () => {
   it("lists every vmstate-inspect command, and each command's own options after it", () => {
     const r = ask("vmstate-inspect", [""]);
     expect(r.status).toBe(0);
-    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["completion", "summary", "sections", "cpregs", "diff", "explain", "dump", "extract-ram", "verify", "report"]);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["completion", "summary", "sections", "cpregs", "diff", "explain", "dump", "extract-ram", "xml", "verify", "report"]);
     expect(ask("vmstate-inspect", ["sections", "--"]).stdout).toContain("--all\n");
     expect(ask("vmstate-inspect", ["summary", "--"]).stdout).not.toContain("--all\n");
   });

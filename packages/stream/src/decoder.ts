@@ -132,6 +132,11 @@ export class StreamDecoder {
       this.info.configurationSection = { start: conf.start, bytes: conf.bytes.slice() };
       yield conf;
     }
+    const libvirt = this.info.libvirt;
+    if (libvirt?.format === "sparse" && !this.info.ram.mappedRam) {
+      // libvirt has QEMU write a sparse image with mapped-ram, and restores it so.
+      throw new MalformedError("MALFORMED", "libvirt image in the sparse format, but its QEMU stream does not announce the mapped-ram capability", { offset: libvirt.start + 28, path: "libvirt header" });
+    }
     for (;;) {
       await src.need(1, "the next element (the stream ends before its EOF byte)");
       const type = src.peekU8();
