@@ -29,17 +29,34 @@ describe("edge cases", () => {
     expect((err as LimitError).offset).toBe(lengthAt);
   });
 
-  it("refuses mapped-ram streams instead of misreading their block list", async () => {
-    const w = new ByteWriter()
+  // A mapped-ram stream up to the header of its one block 'r' (one 4 KiB page): the header is
+  // checked before anything it points at is read (wire-format.md §9.9).
+  const mappedRamHead = () =>
+    new ByteWriter()
       .be32(0x5145564d).be32(3)
       .u8(0x07).be32(4).bytes(new TextEncoder().encode("virt"))
       .u8(0x05).u8(26).bytes(new TextEncoder().encode("configuration/capabilities")).be32(1)
       .be32(1).u8(10).bytes(new TextEncoder().encode("mapped-ram"))
       .u8(0x01).be32(1).u8(3).bytes(new TextEncoder().encode("ram")).be32(0).be32(4)
       .be64(0x1000n | 0x04n).u8(1).bytes(new TextEncoder().encode("r")).be64(0x1000n);
-    const err = await decodeError([w.finish()]);
+
+  it("refuses a mapped-ram header version it does not know, at the header's offset", async () => {
+    const head = mappedRamHead();
+    const at = head.finish().length;
+    const bytes = mappedRamHead().be32(2).be64(0x1000n).be64(BigInt(at + 28)).be64(0x100000n).finish();
+    const err = await decodeError([bytes]);
     expect(err).toBeInstanceOf(UnsupportedError);
-    expect((err as Error).message).toMatch(/mapped-ram streams .* are not supported in ram \(0\) START at offset/);
+    expect((err as UnsupportedError).offset).toBe(at);
+    expect((err as Error).message).toContain("mapped-ram header of RAM block 'r' has version 2");
+  });
+
+  it("refuses a mapped-ram bitmap that is not right after its header", async () => {
+    const at = mappedRamHead().finish().length;
+    const bytes = mappedRamHead().be32(1).be64(0x1000n).be64(BigInt(at + 36)).be64(0x100000n).finish();
+    const err = await decodeError([bytes]);
+    expect(err).toBeInstanceOf(MalformedError);
+    expect((err as MalformedError).offset).toBe(at);
+    expect((err as Error).message).toMatch(/mapped-ram bitmap of RAM block 'r' is at 0x[0-9a-f]+, not right after its header/);
   });
 
   it("says --hide does not apply to an x86 stream without a vmdesc (exit 4)", async () => {

@@ -34,8 +34,13 @@ export function libvirtHeaderArea(options: ImageOptions = {}): Uint8Array {
   return new Uint8Array(head);
 }
 
-/** A whole image: header, XML area, and the stream stored as `format` says. */
+/**
+ * A whole image: header, XML area, and the stream stored as `format` says. Not for `sparse`:
+ * a mapped-ram stream's offsets count from the start of the file, so QEMU itself must write
+ * it after the header area (`migrate file:IMAGE,offset=N`, as libvirt has it do).
+ */
 export function libvirtImage(stream: Uint8Array, options: ImageOptions = {}): Uint8Array {
+  if (options.format === "sparse") throw new Error("a sparse image's stream is written by QEMU at its offset: write libvirtHeaderArea() and migrate to file:IMAGE,offset=N");
   const tool = libvirtCompressor(options.format ?? "raw");
   return new Uint8Array(Buffer.concat([libvirtHeaderArea(options), tool === undefined ? stream : run(tool.program, tool.compress, stream)]));
 }

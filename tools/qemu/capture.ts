@@ -54,6 +54,16 @@ export interface CaptureOptions {
   file: string;
   /** Live mode (see module doc). */
   live?: LiveOptions;
+  /**
+   * Migrate to `file:` instead of `exec:cat >`: mapped-ram needs a seekable target, as it
+   * writes each block's bitmap and pages at fixed offsets (wire-format.md §9.9).
+   */
+  fileUri?: boolean;
+  /**
+   * With `fileUri`: where in the file the stream starts (`file:…,offset=N`; QEMU keeps the
+   * first N bytes), as libvirt's sparse save format puts it after its header.
+   */
+  fileOffset?: number;
   /** Overall timeout for the migration to complete (default 120 s). */
   timeoutMs?: number;
 }
@@ -128,7 +138,7 @@ export async function captureStream(opts: CaptureOptions): Promise<CaptureResult
     steps.push(`(guest runs ${opts.runMs} ms)`);
     await sleep(opts.runMs);
     if (!opts.live) await run("stop");
-    await run("migrate", { uri: `exec:cat > ${shellQuote(opts.file)}` });
+    await run("migrate", { uri: opts.fileUri ? `file:${opts.file}${opts.fileOffset ? `,offset=${opts.fileOffset}` : ""}` : `exec:cat > ${shellQuote(opts.file)}` });
     const timeoutMs = opts.timeoutMs ?? 120_000;
     let final: MigrateInfo;
     if (opts.live) {

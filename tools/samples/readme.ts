@@ -1,6 +1,7 @@
 /**
  * Renders samples/README.md from the manifest, so the README can never disagree with it.
  */
+import { MAPPED_RAM_SAMPLES } from "./mapped-ram.js";
 import type { Manifest, ManifestEntry } from "./manifest.js";
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
@@ -86,5 +87,31 @@ export function renderReadme(m: Manifest): string {
     "## Samples",
     "",
     ...m.samples.map(section),
+    "",
+    mappedRamSection(),
   ].join("\n");
+}
+
+/** The mapped-ram samples, kept out of manifest.json (tools/samples/mapped-ram.ts says why). */
+export function mappedRamSection(): string {
+  const lines = [
+    "## mapped-ram samples (sparse archives)",
+    "",
+    "Made by `tools/capture-mapped-ram.ts` with QEMU 10.0 (`.cache/qemu-newer`), not by",
+    "`npm run samples`: the guest is started paused with these arguments, capabilities (and",
+    "parameters) are set over QMP, `cont`, 200 ms, `stop`, `migrate file:FILE` (mapped-ram needs",
+    "a seekable file). A file's logical size is about the guest's RAM plus flash (~275 MB) but",
+    "almost all of it is holes, so each is committed as a `tar --sparse` archive",
+    "(`FILE.tar.gz`, ~8 KB) that `test/support/packed-samples.ts` expands on demand into",
+    "`.cache/expanded-samples/`. They are not in `manifest.json` (tests that walk every sample",
+    "read only plain `.mig` files); `test/mapped-ram*.test.ts` load them back into QEMU 10.0",
+    "(`-incoming defer`, the same capabilities, `migrate-incoming file:FILE`).",
+    "",
+  ];
+  for (const s of MAPPED_RAM_SAMPLES) {
+    const caps = Object.keys(s.capabilities).join(", ");
+    const params = s.parameters ? `; parameters ${JSON.stringify(s.parameters)}` : "";
+    lines.push(`- \`${s.file}.tar.gz\`: \`${s.args.join(" ")}\`, capabilities ${caps}${params}.`);
+  }
+  return lines.join("\n") + "\n";
 }

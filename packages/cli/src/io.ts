@@ -31,6 +31,8 @@ export interface FileStat {
   gid: number;
   dev: number;
   ino: number;
+  /** 512-byte blocks allocated (absent in file systems that do not say). */
+  blocks?: number;
   isFile(): boolean;
   isDirectory(): boolean;
 }

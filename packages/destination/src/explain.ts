@@ -102,7 +102,7 @@ export function explainLoad(src: StreamState, dest: Destination, options: Explai
     qemu_wording: release.wording,
     problems,
     notes,
-    fix: verdict === "loads" ? null : proposeFix(checks, problems, options.srcPath ?? src.name),
+    fix: verdict === "loads" ? null : proposeFix(checks, problems, options.srcPath ?? src.name, src.capabilities.includes("mapped-ram")),
   };
 }
 

@@ -43,9 +43,10 @@ export const FIXABLE_KINDS: ReadonlySet<ProblemKind> = new Set([
 
 /**
  * The fix for the given checks, or null when there is nothing to fix or when a fatal
- * problem remains that no rewrite can solve (machine type, unknown device, …).
+ * problem remains that no rewrite can solve (machine type, unknown device, …). `mappedRam`:
+ * the source is a mapped-ram file, so the command reads and writes files (`-i`/`-o`).
  */
-export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadProblem[], srcPath: string): RewriteFix | null {
+export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadProblem[], srcPath: string, mappedRam = false): RewriteFix | null {
   if (problems.some((p) => p.severity === "fatal" && !FIXABLE_KINDS.has(p.kind))) return null;
   const hidden = new Map<bigint, bigint[]>();
   const setTo = new Map<bigint, { from: bigint; to: Set<bigint> }>();
@@ -113,7 +114,11 @@ export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadP
   for (const a of add) argv.push("--add", `${a.id}=${a.value}`);
   for (const d of drop_subsections) argv.push("--drop-subsection", d.subsection);
   const piped = srcPath === "-" || srcPath === "" || srcPath === "<stdin>";
-  const io = piped ? "< SRC > FIXED" : `< ${shellQuote(srcPath)} > ${shellQuote(fixedName(srcPath))}`;
+  // A mapped-ram file (wire-format.md §9.9) is read only from a file, and `-o` keeps its holes;
+  // through a pipe they would travel, and land, as zeros.
+  const io = mappedRam
+    ? `-i ${piped ? "SRC" : shellQuote(srcPath)} -o ${piped ? "FIXED" : shellQuote(fixedName(srcPath))}`
+    : piped ? "< SRC > FIXED" : `< ${shellQuote(srcPath)} > ${shellQuote(fixedName(srcPath))}`;
   const command = `vmstate-rewrite ${argv.map(shellQuote).join(" ")} ${io}`;
   return { argv, command, hide, set, add, drop_subsections, warnings };
 }

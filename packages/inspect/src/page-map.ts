@@ -14,7 +14,7 @@
  * page, and its buckets span multiples of 64 KiB, its largest, so every bucket holds whole
  * pages whatever the size turns out to be.
  */
-import type { RamRecord } from "@vmstate/stream";
+import type { MappedRamPageSink, RamRecord } from "@vmstate/stream";
 
 /** Most buckets per block: as many as a page map is pixels wide, more would not show. */
 export const MAX_BUCKETS = 1024;
@@ -64,17 +64,35 @@ export class PageMapCollector {
     }
     const kind = SENT_KINDS[rec.type as keyof typeof SENT_KINDS];
     const t = kind === undefined ? undefined : this.blocks.get(rec.block);
-    // The decoder refuses a page outside its block; a bucket index past the end cannot occur.
-    if (t === undefined || kind === undefined) return;
-    t.sent[kind]![Math.floor(rec.offset / t.bucketBytes)]!++;
-    const bit = Math.floor(rec.offset / t.unit);
-    t.seen[bit >> 3]! |= 1 << (bit & 7);
+    if (t !== undefined && kind !== undefined) count(t, kind, rec.offset);
   }
+
+  /**
+   * The pages of a mapped-ram stream (the decoder's `mappedRamPages`), which travel in each
+   * block's page area, not as records: a page its bitmap marks present counts as a PAGE, the
+   * others stay "absent" (never written: holes that read as zeros).
+   */
+  readonly mappedRam: MappedRamPageSink = {
+    block: (name, length, pageSize) => {
+      if (!this.blocks.has(name)) this.blocks.set(name, newTally(length, pageSize));
+    },
+    page: (name, offset) => {
+      const t = this.blocks.get(name);
+      if (t !== undefined) count(t, SENT_KINDS.page, offset);
+    },
+  };
 
   /** The maps, blocks in the order the stream announced them. */
   result(pageSize: number | undefined): BlockPageMap[] {
     return [...this.blocks].map(([name, t]) => blockMap(name, t, pageSize));
   }
+}
+
+/** One page sent in form `kind`. The decoder refuses a page outside its block, so the bucket exists. */
+function count(t: BlockTally, kind: number, offset: number): void {
+  t.sent[kind]![Math.floor(offset / t.bucketBytes)]!++;
+  const bit = Math.floor(offset / t.unit);
+  t.seen[bit >> 3]! |= 1 << (bit & 7);
 }
 
 function newTally(length: number, pageSize: number | undefined): BlockTally {

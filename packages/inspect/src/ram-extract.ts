@@ -16,7 +16,7 @@
  */
 import { inflateSync } from "node:zlib";
 import { MalformedError, UnsupportedError, VmstateError } from "@vmstate/wire";
-import type { RamRecord } from "@vmstate/stream";
+import type { MappedRamPageSink, RamRecord } from "@vmstate/stream";
 import { applyXbzrle, XbzrleError, xbzrleStreamError } from "./xbzrle.js";
 
 /** Where pages go: a directory of files in the CLI, memory in tests. */
@@ -111,24 +111,41 @@ export class RamExtractor {
     }
   }
 
+  /**
+   * Receives a mapped-ram stream's pages (the decoder's `mappedRamPages`), which travel in
+   * each block's page area rather than as records; the page size is the one its header gave.
+   */
+  readonly mappedRam: MappedRamPageSink = {
+    block: (name, length) => {
+      if (this.options.block === undefined || name === this.options.block) this.announceBlock(name, length);
+    },
+    page: (name, offset, page) => {
+      const block = this.blocks.get(name);
+      if (block === undefined) return; // not selected
+      this.setPageSize(page.length);
+      block.pages.normal++;
+      this.store(block, offset, page);
+    },
+  };
+
   private announce(rec: RamRecord): void {
     const list = rec.blocks ?? [];
     const want = this.options.block;
     if (want !== undefined && !list.some((b) => b.idstr === want)) {
       throw new VmstateError("NOT_APPLICABLE", `no RAM block named '${want}'; the stream has: ${list.map((b) => b.idstr).join(", ")}`, { offset: rec.start });
     }
-    for (const b of list) {
-      if (want !== undefined && b.idstr !== want) continue;
-      const length = Number(b.usedLength);
-      this.target.open(b.idstr, length);
-      const known = this.blocks.get(b.idstr);
-      if (known) {
-        known.length = length;
-        continue;
-      }
-      const written = this.pageSize === undefined ? undefined : new Uint8Array(Math.ceil(length / this.pageSize / 8));
-      this.blocks.set(b.idstr, { name: b.idstr, length, pages: { normal: 0, zero: 0, compressed: 0, xbzrle: 0 }, written, anyWritten: false });
+    for (const b of list) if (want === undefined || b.idstr === want) this.announceBlock(b.idstr, Number(b.usedLength));
+  }
+
+  private announceBlock(name: string, length: number): void {
+    const known = this.blocks.get(name);
+    this.target.open(name, length);
+    if (known) {
+      known.length = length;
+      return;
     }
+    const written = this.pageSize === undefined ? undefined : new Uint8Array(Math.ceil(length / this.pageSize / 8));
+    this.blocks.set(name, { name, length, pages: { normal: 0, zero: 0, compressed: 0, xbzrle: 0 }, written, anyWritten: false });
   }
 
   /** Writes a page unless it is zeros over zeros; keeps the written-page bit current. */

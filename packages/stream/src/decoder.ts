@@ -4,7 +4,7 @@ import { readHeader } from "./header.js";
 import { readConfiguration } from "./configuration.js";
 import type { SectionInfo } from "./section-header.js";
 import { readCommand } from "./command.js";
-import { newRamState, type RamState } from "./ram-state.js";
+import { newRamState, type MappedRamPageSink, type RamState } from "./ram-state.js";
 import { readIterativeSection } from "./iterative-section.js";
 import { decodeTail } from "./tail.js";
 import type { KeptConfiguration } from "./vmdesc-checks.js";
@@ -31,6 +31,11 @@ export interface DecodeOptions {
   ramRecords?: boolean;
   /** Count pages by block and form in `info.ram.tally` (cheap; no record needed). */
   tallyPages?: boolean;
+  /**
+   * Receives the pages of a mapped-ram stream (wire-format.md §9.9), which travel in each
+   * block's page area rather than as records; without it the page areas are read through.
+   */
+  mappedRamPages?: MappedRamPageSink;
   /**
    * Let the input reuse its buffers once read (with a recycling input such as FdReader):
    * the `bytes` of records before the device tail then stay valid only until the next
@@ -98,6 +103,7 @@ export class StreamDecoder {
     this.src = input instanceof ByteSource ? input : new ByteSource(input);
     this.maxTail = options.maxTailBytes ?? DEFAULT_MAX_TAIL_BYTES;
     if (options.tallyPages) this.info.ram.tally = new Map();
+    this.info.ram.mappedRamPages = options.mappedRamPages;
     if (options.pageSize !== undefined) {
       this.info.ram.pageSize = options.pageSize;
       this.info.ram.pageSizeSource = "option";
@@ -125,6 +131,11 @@ export class StreamDecoder {
       this.applyConfiguration(conf.machine, conf.targetPageBits, conf.capabilities);
       this.info.configurationSection = { start: conf.start, bytes: conf.bytes.slice() };
       yield conf;
+    }
+    const libvirt = this.info.libvirt;
+    if (libvirt?.format === "sparse" && !this.info.ram.mappedRam) {
+      // libvirt has QEMU write a sparse image with mapped-ram, and restores it so.
+      throw new MalformedError("MALFORMED", "libvirt image in the sparse format, but its QEMU stream does not announce the mapped-ram capability", { offset: libvirt.start + 28, path: "libvirt header" });
     }
     for (;;) {
       await src.need(1, "the next element (the stream ends before its EOF byte)");

@@ -86,10 +86,9 @@ export async function libvirtHeaderFields(head: Uint8Array, start = 0): Promise<
  */
 export async function readLibvirtHeader(src: ByteSource, streamDecompressed = false): Promise<LibvirtHeaderRecord> {
   const rec = await readHeaderArea(src);
-  if (rec.format === "sparse") {
-    throw new UnsupportedError("libvirt save image in the sparse (mapped-ram) format: not supported", { offset: rec.start + 28, path: "libvirt header" });
-  }
-  if (rec.format !== "raw" && !streamDecompressed) {
+  // Sparse (libvirt >= 11.2): QEMU wrote a mapped-ram stream right after the XML area
+  // (`file:…,offset=`), its offsets counting from the start of the image, as the source's do.
+  if (rec.format !== "raw" && rec.format !== "sparse" && !streamDecompressed) {
     throw new UnsupportedError(`libvirt save image with a ${rec.format} QEMU stream: the vmstate commands decompress it themselves when given the file or a pipe`, {
       offset: rec.start + 28,
       path: "libvirt header",

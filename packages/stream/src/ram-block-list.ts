@@ -1,7 +1,8 @@
-import { LimitError, MalformedError, UnsupportedError, type ByteSource } from "@vmstate/wire";
+import { LimitError, MalformedError, type ByteSource } from "@vmstate/wire";
 import { readName } from "./counted-string.js";
+import { readMappedRamBlock } from "./mapped-ram.js";
 import type { RamBlockEntry } from "./records.js";
-import type { RamState } from "./ram-state.js";
+import { countPages, type RamState } from "./ram-state.js";
 
 /** More blocks than any real machine has; a bigger list means a damaged total. */
 const MAX_BLOCKS = 4096;
@@ -36,9 +37,9 @@ export async function readBlockList(src: ByteSource, state: RamState, total: num
       entry.addr = src.be64();
     }
     if (state.mappedRam) {
-      // The block's bitmap and page area follow its header in the file (wire-format.md §9.9):
-      // reading them needs seeking, which a pipe cannot do.
-      throw new UnsupportedError("mapped-ram streams (migrate file: with the mapped-ram capability) are not supported", { offset: at, path });
+      entry.mappedRam = await readMappedRamBlock(src, idstr, usedLength, state.pageSize, path, state.mappedRamPages);
+      // Pages with data are the ones the bitmap marks; the rest are zero (holes).
+      if (state.tally) countPages(state.tally, idstr, "normal", entry.mappedRam.presentPages);
     }
     state.blocks.set(idstr, usedLength);
     if (idstr === state.lastBlock) state.lastBlockLength = Number(usedLength);

@@ -2,7 +2,7 @@ import { ByteWriter, decodeLatin1, MalformedError, readBe32, UnsupportedError, t
 import { RAM_FLAG_MASK, RAM_SAVE_FLAG as F, ENCODING_FLAG_XBZRLE, compressBound } from "./constants.js";
 import { writeCountedString } from "./counted-string.js";
 import type { RamRecord, RamRecordType } from "./records.js";
-import { TALLY_KEY, type PageTally, type RamState } from "./ram-state.js";
+import { TALLY_KEY, countPages, type RamState } from "./ram-state.js";
 import { readBlockList } from "./ram-block-list.js";
 import { inferPageSize } from "./page-size-inference.js";
 
@@ -113,7 +113,7 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
       const block = kind === F.EOS || kind === F.MULTIFD_FLUSH ? "" : resolveBlock(c, p, state, continued, offset, base + p, path);
       if (state.tally) {
         const tallyKey = TALLY_KEY[type];
-        if (tallyKey) countPage(state.tally, block, tallyKey);
+        if (tallyKey) countPages(state.tally, block, tallyKey, 1);
       }
       if (build) {
         const start = src.offset;
@@ -139,12 +139,6 @@ export function readRamRecordBuffered(src: ByteSource, state: RamState, sectionI
 function consumeThen(src: ByteSource, consumed: number, result: number): number {
   src.skip(consumed);
   return result;
-}
-
-function countPage(tally: Map<string, PageTally>, block: string, key: keyof PageTally): void {
-  let t = tally.get(block);
-  if (!t) tally.set(block, (t = { zero: 0, normal: 0, compressed: 0, xbzrle: 0 }));
-  t[key]++;
 }
 
 /** The XBZRLE header at `c[at]` (encoding byte, be16 length); `offset` is its stream offset. */
@@ -197,12 +191,14 @@ async function readSlowRecord(src: ByteSource, state: RamState, sectionId: numbe
     return readRamRecord(src, state, sectionId, path);
   }
   const start = src.offset;
-  src.mark();
+  // Under mapped-ram the record spans every block's page area (up to the whole RAM), which
+  // is read through, not kept: its bytes stay empty (records.ts, RamRecord.bytes).
+  if (!state.mappedRam) src.mark();
   const hi = src.be32();
   const lo = src.be32();
   const total = hi * 0x1_0000_0000 + ((lo & ~RAM_FLAG_MASK) >>> 0);
   const blocks = await readBlockList(src, state, total, path);
-  const bytes = src.sliceFromMark();
+  const bytes = state.mappedRam ? new Uint8Array(0) : src.sliceFromMark();
   return { kind: "ram", sectionId, type: "mem_size", offset: total, flags, block: "", continued: false, start, end: src.offset, bytes, blocks };
 }
 

@@ -91,13 +91,30 @@ export interface RamBlockEntry {
   usedLength: bigint;
   /** Guest physical base, present with x-ignore-shared. */
   addr?: bigint;
+  /** With capability mapped-ram: the block's header and what its bitmap says. */
+  mappedRam?: MappedRamBlock;
+}
+
+/** A block's MappedRamHeader (wire-format.md §9.9) and its bitmap's page count. */
+export interface MappedRamBlock {
+  version: number;
+  pageSize: number;
+  /** Absolute file offsets. */
+  bitmapOffset: number;
+  pagesOffset: number;
+  /** Pages in the block, and how many of them the bitmap marks as written. */
+  pages: number;
+  presentPages: number;
 }
 
 export interface RamRecord extends Span {
   kind: "ram";
   sectionId: number;
   type: RamRecordType;
-  /** Offset inside the RAM block (or the total size for mem_size). */
+  /**
+   * Offset inside the RAM block (or the total size for mem_size). A mem_size record of a
+   * mapped-ram stream spans the blocks' page areas; its `bytes` are empty (not kept).
+   */
   offset: number;
   flags: number;
   /** Block name: written in the record unless CONTINUE is set. */

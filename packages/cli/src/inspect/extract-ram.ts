@@ -16,7 +16,8 @@ export interface ExtractRamOptions {
 
 /**
  * `extract-ram`: one sparse file per RAM block in DIR, as the guest's memory stood at the end
- * of the stream (every PAGE, ZERO, COMPRESS_PAGE and XBZRLE record applied in order). The
+ * of the stream (every PAGE, ZERO, COMPRESS_PAGE and XBZRLE record applied in order; in a
+ * mapped-ram file, every page its block's bitmap marks present). The
  * files are written as the stream is read; on a damaged stream they hold everything before
  * the damage, the report says so, and the error goes to stderr (exit 1).
  */
@@ -24,8 +25,8 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
   // The directory first: it holds no descriptor open if the input then cannot be opened.
   const files = new BlockFiles(io.fs, dir);
   const input = await openStreamInput(file, io);
-  const decoder = new StreamDecoder(input.bytes);
   const extractor = new RamExtractor(files, opts.block === undefined ? {} : { block: opts.block });
+  const decoder = new StreamDecoder(input.bytes, { mappedRamPages: extractor.mappedRam });
   const progress = new Progress(io, input.size, "extract-ram", opts.progress);
   let vmdescPageSize: number | undefined;
   let written: BlockFile[] = [];

@@ -93,7 +93,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
       )
       .command(
         "extract-ram <file> <dir>",
-        "write each RAM block to a sparse file in DIR (PAGE, ZERO, compressed and XBZRLE pages applied)",
+        "write each RAM block to a sparse file in DIR (PAGE, ZERO, compressed and XBZRLE pages applied; of a mapped-ram file, the pages its bitmaps mark)",
         (c: Argv) =>
           streamFile(c)
             .positional("dir", { type: "string", describe: "output directory (created if missing)" })

@@ -23,7 +23,7 @@ export function formatSummary(s: StreamSummary, name: string): string {
       `libvirt:     virsh save image of domain ${lv.domain ?? "(unnamed)"}, ${lv.wasRunning ? "was running" : "was paused"}` +
         `${lv.complete ? "" : ", INCOMPLETE (LibvirtQemudPart)"}; QEMU stream at offset ${lv.streamOffset}` +
         // A compressed stream's offsets, here and below, count the decompressed image.
-        (lv.format === "raw" ? "" : `, ${lv.format}-compressed (offsets are in the decompressed image)`),
+        (lv.format === "raw" ? "" : lv.format === "sparse" ? ", sparse (mapped-ram)" : `, ${lv.format}-compressed (offsets are in the decompressed image)`),
     );
   }
   lines.push(`machine:     ${s.machine ?? "(no configuration section)"}`);

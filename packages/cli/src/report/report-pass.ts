@@ -29,10 +29,10 @@ export interface ReportPass {
 
 /** Reads `input` once; a damaged stream does not throw (see `failure`). */
 export async function readForReport(input: ByteInput, name: string): Promise<ReportPass> {
-  const decoder = new StreamDecoder(input, { tallyPages: true, reuseInput: true });
+  const pages = new PageMapCollector();
+  const decoder = new StreamDecoder(input, { tallyPages: true, reuseInput: true, mappedRamPages: pages.mappedRam });
   const summary = new SummaryCollector();
   const state = new StreamStateCollector(name);
-  const pages = new PageMapCollector();
   const dumps = new Map<number, DumpSection>();
   let failure: unknown;
   try {

@@ -10,6 +10,7 @@ import { rewriteTailInPlace } from "../files/tail-in-place.js";
 import { cleanupOnSignal, loopTurns } from "../files/signal-cleanup.js";
 import { FileProblem, underPath, underPathAsync } from "../files/system-error.js";
 import { writeWithNewTail } from "../files/whole-copy.js";
+import { copySparse, isSparse } from "../files/sparse-copy.js";
 import type { StdoutOutput } from "../files/stdout-output.js";
 import type { RewriteDestination } from "./run-rewrite.js";
 
@@ -18,9 +19,10 @@ import type { RewriteDestination } from "./run-rewrite.js";
  * from the end, or by a full walk), so a refusal writes nothing anywhere; then only what
  * changes is written. In place, the tail is rewritten in the file itself
  * (files/tail-in-place.ts); to a new file, the kernel copies the file (a reflink where the
- * file system shares blocks, copy_file_range otherwise) and the tail is written over the
- * copy's end; into standard output, a device or a FIFO, the bytes before the tail are read
- * and written as they are.
+ * file system shares blocks, copy_file_range otherwise; a sparse file, such as a mapped-ram
+ * one, block by block, keeping its holes) and the tail is written over the copy's end; into
+ * standard output, a device or a FIFO, the bytes before the tail are read and written as
+ * they are (holes then travel as zeros).
  */
 export async function rewriteSeekable(input: OpenedInput & { fd: number; size: number }, dest: RewriteDestination, transforms: readonly RecordTransform[], io: CliIo): Promise<void> {
   const fs = io.fs;
@@ -68,7 +70,10 @@ export async function rewriteSeekable(input: OpenedInput & { fd: number; size: n
   const out = new AtomicOutput(target, dest.path, io, fs.fstatSync(fd).mode);
   try {
     underPath(dest.path, () => {
-      fs.copyFileSync(input.name, out.tmp, constants.COPYFILE_FICLONE);
+      // copy_file_range fills holes with zeros (ext4): a sparse input is copied by hand.
+      const st = fs.fstatSync(fd);
+      if (isSparse(st)) copySparse(fs, fd, out.fd, st.size);
+      else fs.copyFileSync(input.name, out.tmp, constants.COPYFILE_FICLONE);
       if (fs.fstatSync(out.fd).size !== plan.end) throw new FileProblem(`${input.name} changed while it was being read`);
       if (plan.changed) {
         writeAllAt(fs, out.fd, plan.bytes, plan.start);
