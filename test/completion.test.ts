@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allRegisterNames, lookupRegisterName, namesOfRegister, parseRegisterId } from "@vmstate/arm";
-import { KNOWN_RELEASES } from "@vmstate/destination";
+import { KNOWN_CPU_SUBSECTIONS, KNOWN_RELEASES } from "@vmstate/destination";
+import { NOTHING_TO_OFFER } from "../packages/cli/src/completion/candidates.js";
 import { completeInShell, installedBins, type Shell } from "./support/shell-completion.js";
 
 let bins: string;
@@ -93,6 +94,28 @@ describe.each<Shell>(["bash", "zsh"])("completion in %s", (shell) => {
     ]);
   });
 
+  it("completes cpu subsection names for --drop-subsection; after a register's = or an unknown release, offers no file name", () => {
+    const lines = [
+      "vmstate-rewrite --drop-subsection cpu/wfx",
+      "vmstate-rewrite --drop-subsection=cpu/fp",
+      // The cwd holds only `saves/`: a file completion would put it on the line.
+      "vmstate-rewrite --set ID_DFR0_EL1=",
+      "vmstate-rewrite --set=ID_DFR0_EL1=",
+      "vmstate-rewrite --fit x.mig --dest-qemu 9",
+      "vmstate-rewrite --fit x.mig --dest-qemu s",
+      "vmstate-rewrite --hide NO_SUCH_REG",
+    ];
+    expect(completeInShell(shell, lines, cwd, bins)).toEqual([
+      "vmstate-rewrite --drop-subsection cpu/wfxt-timer",
+      "vmstate-rewrite --drop-subsection=cpu/fpmr",
+      "vmstate-rewrite --set ID_DFR0_EL1=",
+      "vmstate-rewrite --set=ID_DFR0_EL1=",
+      "vmstate-rewrite --fit x.mig --dest-qemu 9",
+      "vmstate-rewrite --fit x.mig --dest-qemu s",
+      "vmstate-rewrite --hide NO_SUCH_REG",
+    ]);
+  });
+
   it("completes an ambiguous prefix up to what the candidates share", () => {
     // --hide and --hide-from: the shell inserts their common part.
     expect(completeInShell(shell, ["vmstate-rewrite --hi"], cwd, bins)).toEqual(["vmstate-rewrite --hide"]);
@@ -120,15 +143,25 @@ describe("--get-completions", () => {
     expect(ids).toContain("0x6030000000160003");
     for (const id of ids) expect(namesOfRegister(parseRegisterId(id))).not.toEqual([]);
     expect(offered(["--set", "TCR2_EL1,PIRE0"])).toEqual(["TCR2_EL1,PIRE0_EL1=", "TCR2_EL1,PIRE0_EL12=", "TCR2_EL1,PIRE0_EL2="]);
-    // After `--set NAME=` (bash: `--set`, `NAME`, `=`) the value is the user's: nothing offered.
-    expect(offered(["--set", "ID_DFR0_EL1", "="])).toEqual([]);
+    // After `--set NAME=` (bash: `--set`, `NAME`, `=`) the value is the user's: nothing offered, not even files.
+    const value = ask("vmstate-rewrite", ["--set", "ID_DFR0_EL1", "="]);
+    expect([value.status, value.stdout]).toEqual([NOTHING_TO_OFFER, ""]);
+  });
+
+  it("offers the cpu subsections of every release it knows for --drop-subsection", () => {
+    const r = ask("vmstate-rewrite", ["--drop-subsection", "cpu/"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual([...KNOWN_CPU_SUBSECTIONS]);
+    expect(KNOWN_CPU_SUBSECTIONS).toEqual(expect.arrayContaining(["cpu/wfxt-timer", "cpu/fpmr", "cpu/iwmmxt"]));
   });
 
   it("offers nothing where a file name goes, so the shell completes files", () => {
     for (const words of [["summary", ""], ["diff", "a.mig", ""], ["explain", "a.mig", "--dest", ""]]) {
-      expect(ask("vmstate-inspect", words).stdout).toBe("");
+      const r = ask("vmstate-inspect", words);
+      expect([r.status, r.stdout]).toEqual([0, ""]);
     }
-    expect(ask("vmstate-rewrite", ["-o", ""]).stdout).toBe("");
+    const r = ask("vmstate-rewrite", ["-o", ""]);
+    expect([r.status, r.stdout]).toEqual([0, ""]);
   });
 });
 

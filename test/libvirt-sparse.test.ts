@@ -1,11 +1,12 @@
 /**
  * libvirt's "sparse" save format (format 6, libvirt >= 11.2; src/qemu/qemu_saveimage.[ch]):
  * the 92-byte header and the XML area, then a mapped-ram stream that QEMU writes right after
- * them, at an unaligned offset, its block offsets counting from the start of the image. No
- * libvirt here writes it (Debian 12 has libvirt 9.0), so the image is made as libvirt makes
- * it: the header area (tools/libvirt-save-image.ts) written first, then real QEMU 10.0
- * migrating with mapped-ram to `file:IMAGE,offset=N`, which keeps the first N bytes. Proven
- * against libvirt's source only; the restore is QEMU 10.0 reading the same offset.
+ * them, at an unaligned offset, its block offsets counting from the start of the image. The
+ * real libvirt 11.3 image (QEMU 11.1) is tested in libvirt-images and e2e-libvirt11; here the
+ * image is made the same way with QEMU 10.0: the header area (tools/libvirt-save-image.ts)
+ * written first, then QEMU migrating with mapped-ram to `file:IMAGE,offset=N`, which keeps
+ * the first N bytes (libvirt hands QEMU the open image as an fdset with that offset); the
+ * restore is QEMU 10.0 reading from the same offset.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -50,10 +50,10 @@ export async function runCli(
       });
   if (argv[0] === GET_COMPLETIONS) {
     // What the completion script asks, with the words typed so far: candidates, one a line.
-    const { completionCandidates, recordCommand } = await import("./completion/candidates.js");
-    const candidates = completionCandidates(recordCommand((r) => define(common(r), () => {})), argv.slice(1));
+    const { completionCandidates, recordCommand, NOTHING_TO_OFFER } = await import("./completion/candidates.js");
+    const { candidates, fileName } = completionCandidates(recordCommand((r) => define(common(r), () => {})), argv.slice(1));
     io.print(candidates.map((c) => `${c}\n`).join(""));
-    return EXIT.OK;
+    return candidates.length === 0 && !fileName ? NOTHING_TO_OFFER : EXIT.OK;
   }
   const y = define(common(yargs()), (t) => {
     task = t;

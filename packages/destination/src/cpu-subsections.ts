@@ -35,6 +35,9 @@ const KNOWN: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 /** The releases whose `cpu` subsections are known, as `--dest-qemu` takes them (offered by shell completion). */
 export const KNOWN_RELEASES: readonly string[] = [...KNOWN.keys()];
 
+/** Every `cpu` subsection some release in the table knows, as `--drop-subsection` takes them (offered by shell completion). */
+export const KNOWN_CPU_SUBSECTIONS: readonly string[] = [...new Set([...KNOWN.values()].flatMap((names) => [...names]))].sort();
+
 /** The `cpu` subsections `release` can load, or undefined for a release not in the table. */
 export function knownCpuSubsections(release: QemuRelease): ReadonlySet<string> | undefined {
   return KNOWN.get(`${release[0]}.${release[1]}`);

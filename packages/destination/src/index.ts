@@ -13,4 +13,4 @@ export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSever
 export { checkCpregs } from "./cpreg-checks.js";
 export { releaseModel, compareReleases, showRelease, type ReleaseModel } from "./release.js";
 export type { CpuCheck } from "./cpreg-checks.js";
-export { KNOWN_RELEASES } from "./cpu-subsections.js";
+export { KNOWN_CPU_SUBSECTIONS, KNOWN_RELEASES } from "./cpu-subsections.js";

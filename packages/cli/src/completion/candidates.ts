@@ -1,4 +1,4 @@
-import { KNOWN_RELEASES } from "@vmstate/destination";
+import { KNOWN_CPU_SUBSECTIONS, KNOWN_RELEASES } from "@vmstate/destination";
 import type { CommandSpec, OptionSpec } from "./command-spec.js";
 import { registerCandidates } from "./register-values.js";
 
@@ -6,24 +6,37 @@ export { recordCommand } from "./command-spec.js";
 
 /**
  * Values to offer for options whose accepted set is open, from what is typed of the value:
- * the releases whose behaviour vmstate knows (any `MAJOR.MINOR` is taken), and the registers
- * the Arm tables name.
+ * the releases whose behaviour vmstate knows (any `MAJOR.MINOR` is taken), the registers
+ * the Arm tables name, and the cpu subsections of the releases vmstate knows.
  */
 const SUGGESTED_VALUES: Readonly<Record<string, (typed: string) => readonly string[]>> = {
   "dest-qemu": () => KNOWN_RELEASES,
   hide: (typed) => registerCandidates(typed, ""),
   set: (typed) => registerCandidates(typed, "="),
   add: (typed) => registerCandidates(typed, "="),
+  "drop-subsection": () => KNOWN_CPU_SUBSECTIONS,
 };
+
+/**
+ * What to offer: `candidates`, and when there are none, whether the word is a file name
+ * (the shell then completes files, which it does better: quoting, directories, `~`) or a
+ * value only the user knows (`--set ID_DFR0_EL1=`, `--dest-qemu 9`), where it offers nothing.
+ */
+export interface Completion {
+  candidates: string[];
+  fileName: boolean;
+}
+/** `--get-completions`' exit status for "no candidates, and not a file name" (0 with no candidates: a file name). */
+export const NOTHING_TO_OFFER = 1;
+const FILE_NAME: Completion = { candidates: [], fileName: true };
+const offer = (candidates: string[]): Completion => ({ candidates, fileName: false });
 
 /**
  * What can come at the last of `words` (the words after the program name, the last one
  * being the word under the cursor, maybe empty), each starting with it; when that word is
- * bash's lone `=` of `--format=`, the whole values, which bash puts after the `=`. An empty answer
- * means "a file name": the completion scripts then let the shell complete files, which
- * it does better (quoting, directories, `~`).
+ * bash's lone `=` of `--format=`, the whole values, which bash puts after the `=`.
  */
-export function completionCandidates(program: CommandSpec, words: readonly string[]): string[] {
+export function completionCandidates(program: CommandSpec, words: readonly string[]): Completion {
   const current = words.at(-1) ?? "";
   let command = program;
   let options = program.options;
@@ -56,16 +69,16 @@ export function completionCandidates(program: CommandSpec, words: readonly strin
   if (valueOf !== undefined) {
     // bash, cursor just after `--format=`: the word is the `=` itself, and the value is still all to type.
     const typed = current === "=" ? "" : current;
-    return valuesOf(valueOf, typed).filter((c) => c.startsWith(typed));
+    return valuesOf(valueOf, typed, "");
   }
   // bash, cursor after `=` in a word that is no option's (`--set ID_DFR0_EL1=`): a value only the user knows.
-  if (glued || current === "=") return [];
-  const startingWith = (all: Iterable<string>): string[] => [...all].filter((c) => c.startsWith(current));
+  if (glued || current === "=") return offer([]);
+  const startingWith = (all: Iterable<string>): Completion => offer([...all].filter((c) => c.startsWith(current)));
   // zsh keeps `--format=an` one word: the candidates are whole words too.
   const assigned = /^(--?[^=]+)=/.exec(current);
   if (assigned !== null) {
     const option = optionNamed(options, assigned[1]!);
-    return option?.takesValue ? startingWith(valuesOf(option, current.slice(assigned[0].length)).map((v) => `${assigned[0]}${v}`)) : [];
+    return option?.takesValue ? valuesOf(option, current.slice(assigned[0].length), assigned[0]) : offer([]);
   }
   if (current.startsWith("-")) return startingWith(options.flatMap(spellings));
   if (command === program && program.commands.size > 0 && positionals === 0) {
@@ -73,12 +86,18 @@ export function completionCandidates(program: CommandSpec, words: readonly strin
   }
   // A command that takes no file: its options are all there is to type.
   if (command.positionals === 0) return startingWith(options.flatMap(spellings));
-  return [];
+  return FILE_NAME;
 }
 
-/** What an option's value can be, `typed` being what is typed of it: yargs' choices, else the suggested values; none for a file name. */
-function valuesOf(option: OptionSpec, typed: string): readonly string[] {
-  return option.choices ?? option.names.flatMap((n) => SUGGESTED_VALUES[n]?.(typed) ?? []);
+/**
+ * What an option's value can be, `typed` being what is typed of it, each after `prefix`:
+ * yargs' choices, else the suggested values; a file name when the option has neither.
+ */
+function valuesOf(option: OptionSpec, typed: string, prefix: string): Completion {
+  const suggest = option.names.map((n) => SUGGESTED_VALUES[n]).find((f) => f !== undefined);
+  const all = option.choices ?? suggest?.(typed);
+  if (all === undefined) return FILE_NAME;
+  return offer(all.filter((v) => v.startsWith(typed)).map((v) => `${prefix}${v}`));
 }
 
 /** `--input`, `-i`; and `--no-progress` for a flag that is on by default (yargs' negation). */
