@@ -61,6 +61,11 @@ describe("vmstate-rewrite", () => {
     const refused = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", STATE, "--strict"], { fs });
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain("--strict refuses this rewrite: cpu (0): hidden SCTLR_EL1 (0x603000000013c080) is guest-state (drops a non-zero value");
+    // Nothing was written, and the report says so: "would hide", not "hid".
+    expect(refused.stderr).toContain("cpu (0): would hide SCTLR_EL1 (0x603000000013c080)");
+    expect(refused.stderr).not.toMatch(/: hid /);
+    // Four vCPUs, four reasons: three shown, the rest counted, the line never cut mid-reason.
+    expect(refused.stderr).toMatch(/; and 1 more \(each change is on its own report line\)\n/);
     expect(equalBytes(new Uint8Array(view(fs).readFileSync("/d/vm.mig")), ARM)).toBe(true);
     expect(view(fs).readdirSync("/d")).toEqual(["vm.mig"]);
 
@@ -84,6 +89,14 @@ describe("vmstate-rewrite", () => {
     expect(report.changes).toHaveLength(4);
     expect(report.changes[0]).toMatchObject({ vcpu: 0, kind: "hidden", id: REG, name: "ID_PFR0_EL1", oldValue: "0x0000000011020131", risk: "enforced" });
     expect(report.absent).toEqual([{ kind: "hide", id: "0x6030000000160003", name: "KVM_REG_ARM_VENDOR_HYP_BMAP_2" }]);
+  });
+
+  it("mentions the vmdesc's array_len only for a stream that has a vmdesc", async () => {
+    const withVmdesc = await runMain(rewriteMain, ["--hide", REG], { stdin: [ARM] });
+    expect(withVmdesc.stderr).toContain("(and the vmdesc array_len of both arrays)");
+    const bare = await runMain(rewriteMain, ["--add", "KVM_REG_ARM_VENDOR_HYP_BMAP_2=0"], { stdin: [readSample("v11-aarch64-virt-7.2-a57-no-vmdesc.mig")] });
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stderr).toMatch(/cpu \(0\): change cpreg_vmstate_array_len 274 -> 275\n/);
   });
 
   it("reads ids from --hide-from, with comments", async () => {

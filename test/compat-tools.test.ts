@@ -3,13 +3,14 @@
  * summary and the README table. The matrix test trusts these to choose pairs and to report
  * them; a wrong case list or a broken marker block would go unnoticed there.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compatCases, streamKey, streamsOf } from "../tools/compat/cases.js";
 import { summariseFix } from "../tools/compat/fix-summary.js";
 import { refusalLines } from "../tools/compat/qemu-lines.js";
+import { repoRoot } from "../tools/qemu/binaries.js";
 import { END, mergeMachines, renderTable, replaceBlock, START } from "../tools/compat/readme-table.js";
 import { type MatrixRow, readRows, writeRows } from "../tools/compat/rows.js";
 
@@ -86,6 +87,11 @@ describe("README table", () => {
     expect(replaceBlock(readme, "new")).toBe(`intro\n${START}\nnew\n${END}\nrest\n`);
     expect(replaceBlock(replaceBlock(readme, "new"), "new")).toBe(replaceBlock(readme, "new"));
     expect(() => replaceBlock("no markers", "new")).toThrow(/compat-matrix:start/);
+  });
+
+  it("in README.md is the rendering of the committed rows (else: npm run compat-table)", () => {
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    expect(replaceBlock(readme, renderTable(readRows(join(repoRoot, "test", "compat-matrix.rows.json"))))).toBe(readme);
   });
 });
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { inspectMain, EXIT, VERDICT_EXIT, type CliFs } from "@vmstate/cli";
+import { inspectMain, rewriteMain, EXIT, VERDICT_EXIT, type CliFs } from "@vmstate/cli";
 import { formatRegId, registerName } from "@vmstate/arm";
 import type { Explanation } from "@vmstate/destination";
 import { readStreamState } from "@vmstate/inspect";
@@ -54,7 +54,9 @@ describe("explain against a destination stream", () => {
         "load of migration failed: Invalid argument",
       ].join("\n"),
     );
-    expect(e.problems.map((p) => p.kind)).toEqual(["cpreg-count", "cpreg-unknown-ids", "cpreg-id-values"]);
+    // 7.2's PAR (AArch32, 32-bit) is not in the 10.0 stream: loading writes 0 there, a warning.
+    expect(e.problems.map((p) => p.kind)).toEqual(["cpreg-count", "cpreg-unknown-ids", "cpreg-id-values", "cpreg-absent"]);
+    expect(e.problems[3]!.ids).toEqual(["0x40200000200f3a00"]);
     expect(e.problems[1]!.ids).toEqual(want.hide);
     expect(e.fix).not.toBeNull();
     expect(e.fix!.argv).toEqual(["--hide", want.hide.join(","), ...want.set.flatMap((s) => ["--set", s])]);
@@ -183,6 +185,66 @@ describe("explain a newer-kernel register", () => {
   });
 });
 
+describe("explain with --dest-qemu that the destination's stream contradicts", () => {
+  it("cannot tell, naming what the stream shows: its cpu subsections, or its release range", async () => {
+    const v11 = path("v11-aarch64-virt-7.2-a57-no-vmdesc.mig");
+    const e = await explain(v11, v11, undefined, "--dest-qemu", "7.2");
+    expect(e.verdict).toBe("cannot-tell");
+    expect(e.problems.map((p) => [p.kind, p.severity])).toEqual([["release-mismatch", "possible"]]);
+    expect(e.problems[0]!.message).toContain("(its stream holds cpu/wfxt-timer, unknown to QEMU 7.2)");
+    expect(e.fix).toBeNull();
+    const withVmdesc = path("v11-aarch64-virt-7.2-a57.mig");
+    expect((await explain(withVmdesc, withVmdesc, undefined, "--dest-qemu", "10.0")).problems[0]!.message).toContain("(its stream was saved by QEMU 11.0 or later)");
+    // The release the stream shows is no contradiction.
+    expect((await explain(withVmdesc, withVmdesc, undefined, "--dest-qemu", "11.1")).verdict).toBe("loads");
+  });
+});
+
+describe("explain a register list with --dest-qemu", () => {
+  it("checks the cpu subsections against the release: 7.2 does not know cpu/wfxt-timer, so the fix drops it", async () => {
+    const dest = (await cpregsOf(readSample(OLD))).get(0)!;
+    const fs = memFs({ "/src.mig": readSample("v11-aarch64-virt-7.2-a57.mig"), "/dest.txt": dest.indexes.map(formatRegId).join("\n") });
+    const e = await explain("/src.mig", "/dest.txt", fs, "--dest-qemu", "7.2");
+    expect(e.problems.find((p) => p.kind === "unknown-subsection")).toMatchObject({ severity: "fatal", subsection: "cpu/wfxt-timer" });
+    expect(e.fix!.drop_subsections.map((d) => d.subsection)).toEqual(["cpu/wfxt-timer"]);
+    // Without a release the list says nothing of subsections, and the notes say so.
+    const unnamed = await explain("/src.mig", "/dest.txt", fs);
+    expect(unnamed.problems.some((p) => p.kind === "unknown-subsection")).toBe(false);
+    expect(unnamed.notes[0]).toContain("cpu subsections (--dest-qemu lets the cpu subsections be checked against the release)");
+  });
+});
+
+describe("explain QEMU 11.1's tolerance of KVM_REG_ARM_VENDOR_HYP_BMAP_2 at 0", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vmstate-explain-bmap2-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const v11 = path("v11-aarch64-virt-7.2-a57.mig");
+
+  it("does not hold for a TCG destination: refused (real 11.1 agrees: v11-no-vmdesc.test.ts)", async () => {
+    const newer = join(dir, "tcg.mig");
+    await simulateNewerSource(v11, newer, new Map([[0x6030000000160003n, 0n]]));
+    const e = await explain(newer, v11, undefined, "--dest-qemu", "11.1");
+    expect(e.verdict).toBe("refuses");
+    expect(e.problems.map((p) => [p.kind, p.ids])).toEqual([["cpreg-unknown-ids", ["0x6030000000160003"]]]);
+  });
+
+  it("holds only under KVM -cpu host or max: with the accelerator unknown, it cannot tell", async () => {
+    // Without QEMU's AArch32 ids (TCG only) and firmware registers (KVM only) nothing in
+    // either list shows the accelerator.
+    const aarch32 = (await cpregsOf(readSample("v11-aarch64-virt-7.2-a57.mig"))).get(0)!.indexes.filter((id) => id >> 56n === 0x40n);
+    const plain = join(dir, "plain.mig");
+    const hide = await runMain(rewriteMain, ["-i", v11, "-o", plain, "--hide", aarch32.map(formatRegId).join(",")]);
+    expect(hide.code, hide.stderr).toBe(0);
+    const newer = join(dir, "plain-newer.mig");
+    await simulateNewerSource(plain, newer, new Map([[0x6030000000160003n, 0n]]));
+    const e = await explain(newer, plain, undefined, "--dest-qemu", "11.1");
+    expect(e.verdict).toBe("cannot-tell");
+    const p = e.problems.find((x) => x.kind === "cpreg-unreached")!;
+    expect([p.severity, p.ids]).toEqual(["possible", ["0x6030000000160003"]]);
+    expect(p.message).toContain("under KVM (-cpu host or max)");
+    expect(p.qemu.at(-1)).toContain("post load hook failed for: cpu");
+  });
+});
+
 describe("explain in the wording of the destination's QEMU release", () => {
   const dir = mkdtempSync(join(tmpdir(), "vmstate-explain-wording-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -198,16 +260,21 @@ describe("explain in the wording of the destination's QEMU release", () => {
   });
 
   it("words as QEMU 10.2 with --dest-qemu 10.2: one line, outermost step first", async () => {
+    // The 7.2 stream stands in for a 10.2 destination here, which the checks see through (it
+    // has no configuration in its vmdesc): the verdict stays open, the wording is 10.2's.
     const e = await explain(path(NEW), path(OLD), undefined, "--dest-qemu", "10.2");
     const want = await expectedFix();
     expect(e.qemu_wording).toBe("10.2");
-    expect(e.predicted_error).toBe(
+    expect(e.verdict).toBe("refuses");
+    expect(e.problems[0]).toMatchObject({ kind: "release-mismatch", severity: "possible" });
+    expect(e.problems[0]!.message).toContain("--dest-qemu 10.2 cannot be the QEMU that saved the destination's stream (its stream was saved by QEMU 7.2 or later, before 8.2)");
+    expect(e.problems[1]!.qemu.join("\n")).toBe(
       [
         `Invalid value ${want.srcCount} expecting positive value <= ${want.destCount}`,
         "load of migration failed: Invalid argument: error while loading state for instance 0x0 of device 'cpu': Failed to load element of type int32 le for cpreg_vmstate_array_len: -22",
       ].join("\n"),
     );
-    expect(e.problems.slice(1).map((p) => p.qemu)).toEqual([[postLoad10_2], [postLoad10_2]]);
+    expect(e.problems.slice(2, 4).map((p) => p.qemu)).toEqual([[postLoad10_2], [postLoad10_2]]);
   });
 
   it("words unknown sections with or without 'savevm' by release", async () => {
@@ -231,7 +298,8 @@ describe("explain in the wording of the destination's QEMU release", () => {
     writeFileSync(newer, bytes);
     const text = `unsupported version ${s.version + 1} for '${s.idstr}' v${s.version}`;
     expect((await explain(newer, path(OLD))).predicted_error).toBe(`savevm: ${text}\nload of migration failed: Invalid argument`);
-    expect((await explain(newer, path(OLD), undefined, "--dest-qemu", "v10.2.0")).predicted_error).toBe(`load of migration failed: Invalid argument: ${text}`);
+    const named = await explain(newer, path(OLD), undefined, "--dest-qemu", "v10.2.0");
+    expect(named.problems.find((p) => p.kind === "section-version")!.qemu).toEqual([`load of migration failed: Invalid argument: ${text}`]);
   });
 
   it("takes 10.2 from a destination stream of a virt-10.2 machine, and says when the stream does not settle it", async () => {

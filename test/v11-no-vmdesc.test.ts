@@ -8,10 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { inspectMain, rewriteMain } from "@vmstate/cli";
+import { inspectMain, rewriteMain, VERDICT_EXIT } from "@vmstate/cli";
+import type { Explanation } from "@vmstate/destination";
 import type { CpuRegisterList } from "@vmstate/inspect";
 import { simulateNewerSource } from "../tools/simulate-newer-source.js";
 import { runMain } from "./support/cli.js";
+import { refusalLines } from "../tools/compat/qemu-lines.js";
 import { equalBytes } from "./support/decode.js";
 import { loadLike, sampleEntry } from "./support/manifest.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
@@ -44,6 +46,13 @@ describe.each(["v11-aarch64-virt-max-no-vmdesc.mig", "v11-aarch64-virt-7.2-a57-n
     const refused = await loadLike(sample, newer);
     expect(refused.ok).toBe(false);
     expect(refused.stderr).toContain("in the incoming stream but unknown on the destination");
+    // 11.1 tolerates the register at 0 only for KVM -cpu host: explain, told the destination is
+    // this TCG guest, must predict the refusal word for word, not "loads".
+    const e = await runMain(inspectMain, ["explain", "--json", newer, "--dest", path, "--dest-qemu", "11.1"]);
+    const explained = JSON.parse(e.printed) as Explanation;
+    expect(e.code, e.stderr).toBe(VERDICT_EXIT.refuses);
+    expect(explained.verdict).toBe("refuses");
+    expect(refusalLines(refused.stderr)).toEqual(explained.predicted_error!.split("\n"));
 
     const run = await runMain(rewriteMain, ["-i", newer, "-o", fixed, "--hide", "KVM_REG_ARM_VENDOR_HYP_BMAP_2"]);
     expect(run.code, run.stderr).toBe(0);

@@ -34,7 +34,7 @@ export type {
   CpregAbsent, CpregAddConflict, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregUnchanged,
 } from "./cpreg-edit.js";
 export { mergeCpregs, type CpregMerge } from "./cpreg-edit-add.js";
-export { assessCpregChange, toleratedMissing, type RiskAssessment, type RiskClass } from "./cpreg-risk.js";
+export { assessCpregChange, cpregTolerance, toleratedMissing, toleratesIncoming, type CpregTolerance, type RiskAssessment, type RiskClass } from "./cpreg-risk.js";
 export { isConstantRegister } from "./constant-registers.js";
 export { qemuCpregKey } from "./qemu-cpreg-key.js";
 export { ArmError, CpregListError, RegisterArgumentError } from "./errors.js";

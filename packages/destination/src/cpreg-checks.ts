@@ -11,7 +11,7 @@
  * The destination list comes from its own stream (same instance id) or from a file of ids
  * (then its values are unknown and step 2's read-back cannot be judged).
  */
-import { ARM_CPU_VERSION, CPREG_FIELDS, isConstantRegister, toleratedMissing } from "@vmstate/arm";
+import { ARM_CPU_VERSION, CPREG_FIELDS, cpregTolerance, isConstantRegister, toleratesIncoming } from "@vmstate/arm";
 import { hex64 } from "@vmstate/wire";
 import { guessAccelerator, sectionKey, type DeviceState, type RegisterSet } from "@vmstate/inspect";
 import { replayCpregLoad, type CpregLoad } from "./cpreg-load.js";
@@ -43,9 +43,22 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, release: Releas
   const site = { idstr: src.idstr, instanceId: src.instanceId };
   const vmsd = src.desc?.vmsd_name ?? src.idstr;
   const model = release.cpregLoad ?? "stop-at-first-unknown";
-  const load = replayCpregLoad(list, dest, model, isConstantRegister, (id, value) => toleratedMissing(id, value) !== undefined);
-  const accel = guessAccelerator(dest.values !== undefined ? dest.indexes : list.indexes);
+  // The destination's own ids say which accelerator it runs; a list too small to tell
+  // (a hand-made id file) leaves the source's as the best guess.
+  const destAccel = guessAccelerator(dest.indexes);
+  const accel = destAccel !== "unknown" ? destAccel : guessAccelerator(list.indexes);
   const tcg = accel === "tcg";
+  // 11.1's tolerances for the KVM -cpu host model hold only there: a TCG destination refuses
+  // such a register as any other. Elsewhere the walk lets it pass, and the verdict cannot be
+  // "loads" (below): the CPU model is not in the stream, and no KVM run here has shown it.
+  const tolerance = (id: bigint) => {
+    const t = cpregTolerance(id);
+    return t !== undefined && (!t.kvmHost || !tcg) ? t : undefined;
+  };
+  const load = replayCpregLoad(list, dest, model, isConstantRegister, (id, value) => {
+    const t = tolerance(id);
+    return t !== undefined && toleratesIncoming(t, value);
+  });
   const check: CpuCheck = { instanceId: src.instanceId, load, valuesKnown: dest.values !== undefined, tcg, toAdd: [] };
   // cpu_post_load returns -1; QEMU names the local vmsd's version_id and minimum_version_id,
   // both ARM_CPU_VERSION in every release since 7.2.
@@ -67,7 +80,19 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, release: Releas
       failure: failed,
     });
   }
-  if (load.unreached.length > 0) {
+  if (load.unreached.length > 0 && model === "report-all") {
+    const kvmOnly = load.unreached.some((r) => tolerance(r.id)!.kvmHost);
+    // What QEMU prints where the tolerances do not hold (TCG, or another CPU model).
+    const refused = kvmOnly ? replayCpregLoad(list, dest, model, isConstantRegister, (id) => tolerance(id)?.kvmHost === false) : undefined;
+    problems.push({
+      kind: "cpreg-unreached", severity: kvmOnly ? "possible" : "warning", section: key,
+      message: `${load.unreached.length} register(s) in the source the destination lacks, which QEMU 11.1 lets pass: ` +
+        [...new Set(load.unreached.map((r) => tolerance(r.id)!.why))].join("; ") +
+        (kvmOnly ? "; under TCG, or with another -cpu, it refuses them" : ""),
+      ids: load.unreached.map((r) => hex64(r.id)),
+      failure: refused === undefined ? null : QEMU_FAILURES.postLoad(site, vmsd, ARM_CPU_VERSION, ARM_CPU_VERSION, "EINVAL", refused.printed),
+    });
+  } else if (load.unreached.length > 0) {
     problems.push({
       kind: "cpreg-unreached", severity: release.cpregLoad === undefined ? "possible" : "warning", section: key,
       message: `${load.unreached.length} register(s) in the source sort after the destination's last one: QEMU up to 10.2 never looks at them and drops them without a word` +
@@ -106,6 +131,15 @@ export function checkCpregs(src: DeviceState, dest: RegisterSet, release: Releas
         "(9 of the 18 debug registers its cortex-a57 adds), and not for others (SCTLR_EL1): adding them with the destination's values avoids it",
       ids: uncertain.map((r) => hex64(r.id)),
       failure: failed,
+    });
+  }
+  const silent = model === "stop-at-first-unknown" ? load.missing.filter((m) => !lacking.some((l) => l.id === m.id)) : [];
+  if (silent.length > 0) {
+    problems.push({
+      kind: "cpreg-absent", severity: "warning", section: key,
+      message: `${silent.length} register(s) the destination expects are not in the source: QEMU writes 0 there without a word, so the guest finds 0 there, whatever it had`,
+      ids: silent.map((r) => hex64(r.id)),
+      failure: null,
     });
   }
   if (load.unknown.length === 0 && load.readBack.length === 0 && uncertain.length === 0 && load.printed.length > 0) {

@@ -17,7 +17,7 @@
 import { CPREG_FIELDS, registerName } from "@vmstate/arm";
 import { armCpus, noArmCpuError, sectionKey, type StreamState } from "@vmstate/inspect";
 import { checkCpregs, type CpuCheck } from "./cpreg-checks.js";
-import { checkConfiguration, checkDeviceFields, checkSection, checkUnknownSubsections } from "./load-checks.js";
+import { checkConfiguration, checkDeviceFields, checkGivenRelease, checkSection, checkUnknownSubsections } from "./load-checks.js";
 import { LoadProblemList, wordProblem, type LoadProblem } from "./load-problems.js";
 import { releaseModel, type QemuRelease, type QemuWording, type ReleaseModel } from "./release.js";
 import { proposeFix, type RewriteFix } from "./rewrite-fix.js";
@@ -70,6 +70,7 @@ export function explainLoad(src: StreamState, dest: Destination, options: Explai
   const out = new LoadProblemList();
   const release = releaseModel(options.destQemu, dest.kind === "stream" ? dest.state : undefined);
   const notes: string[] = [];
+  if (options.destQemu !== undefined && dest.kind === "stream") checkGivenRelease(options.destQemu, dest.state, out);
   const checks: CpuCheck[] =
     dest.kind === "stream" ? checkAgainstStream(src, dest.state, release, out, notes) : checkAgainstList(src, dest.ids, release, out, notes);
   if (src.failure !== undefined) {
@@ -134,9 +135,15 @@ function checkAgainstList(src: StreamState, ids: bigint[], release: ReleaseModel
   const cpus = armCpus(src);
   if (cpus.length === 0) throw noArmCpuError(src);
   const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const checks = cpus.map((cpu) => checkCpregs(cpu, { indexes: sorted }, release, out));
+  const checks = cpus.map((cpu) => {
+    const check = checkCpregs(cpu, { indexes: sorted }, release, out);
+    checkUnknownSubsections(cpu, undefined, release, out);
+    return check;
+  });
   notes.push(
-    "only the Arm register lists were checked: a list of ids says nothing about the machine type, devices or section versions",
+    release.cpuSubsections === undefined
+      ? "only the Arm register lists were checked: a list of ids says nothing about the machine type, devices, section versions or cpu subsections (--dest-qemu lets the cpu subsections be checked against the release)"
+      : `only the Arm register lists, and the cpu subsections against what ${release.known} knows, were checked: a list of ids says nothing about the machine type, devices or section versions`,
     `the destination list is taken to be complete (${ids.length} ids)`,
   );
   const inSource = new Set(cpus.flatMap((c) => c.cpregs!.indexes));

@@ -13,8 +13,8 @@ import type { ProblemKind, LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES, type LoadField, type LoadSite, type QemuFailure } from "./qemu-wording.js";
 import type { FieldTree } from "@vmstate/vmsd";
 import { QEMU_VM } from "@vmstate/stream";
-import { NULL_POINTER_SUBSECTIONS, nullPointerAssertion } from "./cpu-subsections.js";
-import { compareReleases, type ReleaseModel } from "./release.js";
+import { knownCpuSubsections, NULL_POINTER_SUBSECTIONS, nullPointerAssertion } from "./cpu-subsections.js";
+import { compareReleases, rangeContradiction, showRelease, type QemuRelease, type ReleaseModel } from "./release.js";
 
 /** `configuration` vmsd checks (`savevm.c:qemu_loadvm_state_header`, `configuration_post_load`). */
 export function checkConfiguration(src: StreamState, dst: StreamState, out: LoadProblemList): void {
@@ -174,25 +174,52 @@ export function checkDeviceFields(s: DeviceState, d: DeviceState, skip: Readonly
 }
 
 /**
+ * The release named with `--dest-qemu` against the destination's own stream: a stream that
+ * release cannot have saved (its machine type, vmdesc, field 13, or an Arm `cpu` subsection
+ * the release does not know) means one of the two does not describe the destination, and
+ * every check after depends on both. So the verdict stays open.
+ */
+export function checkGivenRelease(given: QemuRelease, dst: StreamState, out: LoadProblemList): void {
+  const known = knownCpuSubsections(given);
+  const unknown = known === undefined
+    ? []
+    : dst.devices.filter((d) => d.cpregs !== undefined && d.fields !== undefined)
+      .flatMap((d) => [...subsectionPaths(d.fields!, d.desc?.vmsd_name ?? d.idstr).keys()])
+      .filter((name, i, all) => !known.has(name) && all.indexOf(name) === i);
+  const why = rangeContradiction(given, dst) ?? (unknown.length > 0 ? `its stream holds ${unknown.join(", ")}, unknown to QEMU ${showRelease(given)}` : undefined);
+  if (why === undefined) return;
+  out.add({
+    kind: "release-mismatch", severity: "possible",
+    message: `--dest-qemu ${showRelease(given)} cannot be the QEMU that saved the destination's stream (${why}): the checks follow ${showRelease(given)}, ` +
+      "but the destination is not known until the two agree",
+    failure: null,
+  });
+}
+
+/**
  * Subsections the source sends that the destination never sent for any instance of this
  * device. A subsection goes out only when its `needed` test is true, so the destination
  * may know it and simply not have needed it, or not know it, and then
  * `vmstate_subsection_load` fails with -ENOENT (up to 10.1 without naming it). For the Arm
  * `cpu` of a release in our tables (`cpu-subsections.ts`) that is decided: unknown names
  * fail, and a known one that loads through state the destination lacks aborts QEMU.
- * Elsewhere it stays "possible".
+ * Elsewhere it stays "possible". `dst` undefined: the destination is a register list, which
+ * shows no subsections; only the release's table can judge them then.
  */
-export function checkUnknownSubsections(s: DeviceState, dst: StreamState, release: ReleaseModel, out: LoadProblemList): void {
+export function checkUnknownSubsections(s: DeviceState, dst: StreamState | undefined, release: ReleaseModel, out: LoadProblemList): void {
   if (s.fields === undefined) return;
   const known = new Set<string>();
-  let walked = false;
-  for (const d of dst.devices) {
-    if (d.idstr !== s.idstr || d.fields === undefined) continue;
-    walked = true;
-    for (const name of subsectionPaths(d.fields, d.idstr).keys()) known.add(name);
+  if (dst !== undefined) {
+    let walked = false;
+    for (const d of dst.devices) {
+      if (d.idstr !== s.idstr || d.fields === undefined) continue;
+      walked = true;
+      for (const name of subsectionPaths(d.fields, d.idstr).keys()) known.add(name);
+    }
+    if (!walked) return;
   }
-  if (!walked) return;
   const table = s.cpregs !== undefined ? release.cpuSubsections : undefined;
+  if (dst === undefined && table === undefined) return;
   for (const [name, path] of subsectionPaths(s.fields, s.desc?.vmsd_name ?? s.idstr)) {
     if (known.has(name)) continue;
     const site = { idstr: s.idstr, instanceId: s.instanceId, subsections: path.slice(0, -1) };
@@ -212,8 +239,10 @@ export function checkUnknownSubsections(s: DeviceState, dst: StreamState, releas
       });
     } else if (nullPointerAbort(name, release)) {
       out.add({
-        kind: "subsection-abort", severity: "fatal", section: sectionKey(s), subsection: name,
-        message: `subsection ${name} loads into state the destination's CPU does not have (its own stream lacks the subsection): ${release.known} aborts ${fix}`,
+        kind: "subsection-abort", severity: dst === undefined ? "possible" : "fatal", section: sectionKey(s), subsection: name,
+        message: dst === undefined
+          ? `subsection ${name} loads into state only some CPUs of ${release.known} have (a register list does not show whether this one does): without it QEMU aborts ${fix}`
+          : `subsection ${name} loads into state the destination's CPU does not have (its own stream lacks the subsection): ${release.known} aborts ${fix}`,
         failure: QEMU_FAILURES.abort(nullPointerAssertion(release.release!)),
       });
     }

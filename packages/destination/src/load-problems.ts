@@ -29,7 +29,8 @@ export type ProblemKind =
   | "cpreg-missing-writable"
   | "cpreg-absent"
   | "cpreg-values-unknown"
-  | "source-damaged";
+  | "source-damaged"
+  | "release-mismatch";
 
 /**
  * `fatal`: QEMU refuses the stream. `possible`: it may, and the stream alone cannot tell

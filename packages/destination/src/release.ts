@@ -102,6 +102,17 @@ export function releaseModel(given: QemuRelease | undefined, dest: StreamState |
   };
 }
 
+/**
+ * Why the destination's own stream cannot have been saved by `given` (the release named with
+ * `--dest-qemu`), as far as its machine type, vmdesc and field 13 tell ({@link savedBy}), or
+ * undefined when it can.
+ */
+export function rangeContradiction(given: QemuRelease, dest: StreamState): string | undefined {
+  const range = savedBy(dest);
+  const outside = (range.from !== undefined && compareReleases(given, range.from) < 0) || (range.before !== undefined && compareReleases(given, range.before) >= 0);
+  return outside ? describeRange(range, false) : undefined;
+}
+
 function exactModel(release: QemuRelease, how: string): ReleaseModel {
   const allocated = compareReleases(release, ALLOCATED_CPREG_ARRAYS) >= 0;
   const subsections = knownCpuSubsections(release);

@@ -55,6 +55,8 @@ export class RewritePlanTransform extends SectionEditTransform {
   private readonly unchanged = new Map<string, { kind: "set" | "add"; id: bigint; value: bigint; count: number }>();
   private readonly conflicts: string[] = [];
   private vcpus = 0;
+  /** Whether the stream had a vmdesc (whose array_len entries follow a changed register count); undefined before the end. */
+  vmdesc: boolean | undefined;
 
   constructor(private readonly plan: RewritePlan) {
     checkRewritePlan(plan);
@@ -90,6 +92,7 @@ export class RewritePlanTransform extends SectionEditTransform {
 
   override finish(info: StreamInfo): void {
     super.finish(info);
+    this.vmdesc = info.vmdesc;
     this.gatherDrops();
     if (this.cpregs) this.gatherRegisters(info, this.cpregs);
     if (this.conflicts.length > 0) {
@@ -97,7 +100,7 @@ export class RewritePlanTransform extends SectionEditTransform {
     }
     const reasons = this.plan.strict ? strictRefusals(this.report) : [];
     if (this.plan.strict && info.unverified !== undefined) reasons.push(`the device state is not verified (${info.unverified})`);
-    if (reasons.length > 0) throw new VmstateError("STRICT", `--strict refuses this rewrite: ${reasons.join("; ")}`);
+    if (reasons.length > 0) throw new VmstateError("STRICT", `--strict refuses this rewrite: ${strictSummary(reasons)}`);
   }
 
   private gatherDrops(): void {
@@ -134,4 +137,13 @@ function count<T extends { count: number }>(map: Map<string, T>, key: string, fr
   const entry = map.get(key) ?? fresh;
   entry.count++;
   map.set(key, entry);
+}
+
+/**
+ * The first few reasons and a count of the rest: an error is one line, and hiding hundreds
+ * of registers would otherwise be cut mid-reason; each change has its own report line.
+ */
+function strictSummary(reasons: readonly string[]): string {
+  const shown = reasons.slice(0, 3).join("; ");
+  return reasons.length <= 3 ? shown : `${shown}; and ${reasons.length - 3} more (each change is on its own report line)`;
 }

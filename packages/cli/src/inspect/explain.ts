@@ -54,7 +54,10 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
       const where = p.section === undefined ? "" : `${p.section}: `;
       lines.push(...wrap(`${where}${p.message}`, `${String(i + 1).padStart(2)}. [${SEVERITY[p.severity]}] `, "      "));
       for (const id of p.ids ?? []) lines.push(`        ${id}  ${registerName(BigInt(id))}`);
-      if (i !== shown) for (const l of p.qemu) lines.push(...wrap(l, "      QEMU: ", "            "));
+      // A problem's QEMU lines are shown once: not again where the prediction above or the
+      // problem before already shows the same (11.x fails all of a vCPU's at once).
+      const same = p.qemu.join("\n") === e.predicted_error || (i > 0 && p.qemu.join("\n") === e.problems[i - 1]!.qemu.join("\n"));
+      if (i !== shown && !same) for (const l of p.qemu) lines.push(...wrap(l, "      QEMU: ", "            "));
     });
   }
   if (e.notes.length > 0) {
@@ -68,8 +71,9 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
 function formatFix(e: Explanation): string[] {
   const fix = e.fix;
   if (fix === null) {
-    if (e.verdict === "loads") return ["No rewrite needed."];
+    if (e.verdict === "loads") return [e.problems.length > 0 ? "No rewrite needed for the load (the warnings above are about what the guest finds)." : "No rewrite needed."];
     const blocking = [...new Set(e.problems.filter((p) => p.severity === "fatal" && !FIXABLE_KINDS.has(p.kind)).map((p) => p.kind))];
+    if (blocking.length === 0) return wrap("No rewrite proposed: what is left open above is not something a rewrite of the stream changes.", "");
     return wrap(
       `No rewrite of ours can help: ${blocking.join(", ")} cannot be changed by rewriting Arm registers; ` +
         "start the destination with the source's configuration instead.",

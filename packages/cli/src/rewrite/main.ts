@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { FitTransform, RewritePlanTransform, type RecordTransform, type RewriteReport } from "@vmstate/rewrite";
+import { FIXABLE_KINDS } from "@vmstate/destination";
 import { parseDestQemu, readDestination } from "../destination-input.js";
 import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
@@ -103,8 +104,8 @@ async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<Ex
     });
   } finally {
     // The report says what was found even when the rewrite was refused.
-    if (edit) emitReport(edit.report, undefined, args, completed, io);
-    if (fit) emitReport(fit.applied?.report ?? EMPTY_REPORT, fitLine(fit, args), args, completed, io);
+    if (edit) emitReport(edit.report, undefined, args, completed, edit.vmdesc, io);
+    if (fit) emitReport(fit.applied?.report ?? EMPTY_REPORT, fitLine(fit, args), args, completed, fit.applied?.vmdesc, io);
   }
   return EXIT.OK;
 }
@@ -122,11 +123,14 @@ function fitLine(fit: FitTransform, args: RewriteArgs): string | undefined {
   const e = fit.explanation;
   if (e === undefined) return undefined;
   const verdict = { loads: "would load it as it is", refuses: "would refuse it as it is", "cannot-tell": "may or may not load it as it is" }[e.verdict];
-  return `fit ${args.fit} (${e.destination_release}): the destination ${verdict}${e.fix ? "; applying the rewrite explain proposes" : ""}`;
+  // What no rewrite settles (e.g. a register list's unknown values) leaves the result open too.
+  const open = [...new Set(e.problems.filter((p) => p.severity === "possible" && !FIXABLE_KINDS.has(p.kind)).map((p) => p.kind))];
+  const after = e.fix && open.length > 0 ? `; whether it loads after that cannot be told (${open.join(", ")}: vmstate-inspect explain says why)` : "";
+  return `fit ${args.fit} (${e.destination_release}): the destination ${verdict}${e.fix ? "; applying the rewrite explain proposes" : ""}${after}`;
 }
 
-function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, io: CliIo): void {
-  const lines = [...(first === undefined ? [] : [first]), ...reportLines(report, args.dryRun, completed)];
+function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, vmdesc: boolean | undefined, io: CliIo): void {
+  const lines = [...(first === undefined ? [] : [first]), ...reportLines(report, args.dryRun, completed, vmdesc)];
   if (!args.quiet) for (const line of lines) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
