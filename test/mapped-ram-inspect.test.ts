@@ -4,7 +4,7 @@
  * (samples/newer-aarch64-virt-max.mig: `-M virt -cpu max`, QEMU 10.0, `-m 32` where the
  * mapped-ram guests have 128 MiB) and against each other (one capture with multifd).
  */
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -77,6 +77,18 @@ describe("explain with mapped-ram files", () => {
     expect(e.verdict).toBe("refuses");
     expect(e.problems[0]!.qemu).toContain("Capability mapped-ram is off, but received capability is on");
     expect(e.problems.some((p) => p.severity === "fatal" && p.message.includes("mach-virt.ram is 0x8000000 bytes, 0x2000000 on"))).toBe(true);
+  });
+
+  it("prints the fix command for a mapped-ram source with -i and -o, each on its own line", async () => {
+    const src = expandedSample(MAPPED);
+    const own = await inspect(["cpregs", "--json", src]);
+    const ids = (JSON.parse(own.printed) as { cpus: { registers: { id: string }[] }[] }).cpus[0]!.registers.map((r) => r.id);
+    const list = join(dir, "ids-without-one.txt");
+    writeFileSync(list, ids.filter((id) => id !== "0x603000000013de82").join("\n"));
+    const r = await inspect(["explain", src, "--dest", list, "--dest-qemu", "10.0"]);
+    const fixed = src.replace(/\.mig$/, ".fixed.mig");
+    expect(r.printed).toContain("    --hide 0x603000000013de82 \\\n");
+    expect(r.printed).toContain(` \\\n    -i ${src} \\\n    -o ${fixed}\n`);
   });
 });
 

@@ -109,13 +109,15 @@ function commandLines(fix: RewriteFix): string[] {
   for (const s of fix.set) parts.push(`--set ${s.id}=${s.to}`);
   for (const a of fix.add) parts.push(`--add ${a.id}=${a.value}`);
   for (const d of fix.drop_subsections) parts.push(`--drop-subsection ${d.subsection}`);
-  const redirect = fix.command.slice(fix.command.lastIndexOf(" < ") + 1);
-  const split = redirect.lastIndexOf(" > ");
+  // The command ends with its input and output: `< SRC > FIXED`, or `-i SRC -o FIXED` for a
+  // mapped-ram source (rewrite-fix.ts); each goes on a line of its own.
+  const io = fix.command.slice(Math.max(fix.command.lastIndexOf(" < "), fix.command.lastIndexOf(" -i ")) + 1);
+  const split = Math.max(io.lastIndexOf(" > "), io.lastIndexOf(" -o "));
   const lines = [
     "  vmstate-rewrite \\",
     ...parts.map((p) => `    ${p} \\`),
-    `    ${redirect.slice(0, split)} \\`,
-    `    ${redirect.slice(split + 1)}`,
+    `    ${io.slice(0, split)} \\`,
+    `    ${io.slice(split + 1)}`,
   ];
   // Only the lines naming files can pass 80 columns: as long as the paths the user typed.
   return lines;
