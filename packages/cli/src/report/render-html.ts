@@ -2,10 +2,11 @@
  * The report's HTML: one self-contained page (inline styles and script, no fonts, images or
  * requests; a Content-Security-Policy forbids loading anything), in the order a person
  * chasing a failed restore reads it: the verdict and its fix, the stream's composition, RAM,
- * the registers, then the libvirt wrapper. Everything that is text or a table is markup made
- * here, so the page reads without its script; the script adds hovering, filtering, copying
- * and draws the page maps, whose data (a few thousand counts per block, never per page)
- * rides along as JSON.
+ * the registers, then the libvirt wrapper. Text and tables are markup made here, so the page
+ * reads without its script, but for two things that ride along as JSON for the script to
+ * draw: the page maps (a few thousand counts per block, never per page) and the register
+ * table's rows (thousands for a many-vCPU guest, see register-table.ts). The script also
+ * adds hovering, filtering and copying.
  *
  * Every string from the stream is escaped ({@link esc}, {@link scriptJson}).
  */
@@ -202,7 +203,10 @@ function vmsdRows(v: DumpVmsd, depth: number, rows: string[], cpregCpu?: number)
 
 const CPREG_ARRAYS: Readonly<Record<string, string>> = { [CPREG_FIELDS.INDEXES]: "register ids", [CPREG_FIELDS.VALUES]: "register values" };
 
-/** One row per field, values as `dump` prints them; nested structs and elements indented. */
+/**
+ * One row per field, values as `dump` prints them but for runs of equal ones (see
+ * {@link runs}); nested structs and elements indented.
+ */
 function fieldRows(f: DumpField, depth: number, rows: string[], cpregCpu?: number): void {
   const name = f.index === undefined ? f.name : `${f.name}[${f.index}]`;
   const type = f.count === undefined ? f.type : `${f.type}[${f.count}]`;
