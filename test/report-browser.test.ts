@@ -4,8 +4,10 @@
  * real samples, opened from its file in headless Chromium (Debian's package, via
  * tools/browser/chromium.ts), and what shows is checked against the JSON commands that own
  * the facts: the verdict, QEMU's predicted lines and the fix against `explain --json`, the
- * register rows against `cpregs --json`, the page counts against `summary --json`. Filters,
- * search, the vCPU choice, the section bar and the copy button are used as a person would.
+ * register rows against `cpregs --json`, the page counts against `summary --json` (a
+ * mapped-ram file's absent pages too). Filters, search, the vCPU choice (which the filters'
+ * counts follow), the section bar and the copy button (also where the clipboard API refuses
+ * or is missing) are used as a person would.
  * Every page must open without a console error and without a single request beyond its own
  * file: everything it needs is inside it.
  */
