@@ -162,7 +162,9 @@ export const CLIENT_SCRIPT = String.raw`
         if (shown.length < limit) shown.push(r);
       });
       make(shown);
-      tbody.replaceChildren.apply(tbody, shown.map(function (r) { return r.tr; }));
+      var rowsShown = document.createDocumentFragment();
+      shown.forEach(function (r) { rowsShown.appendChild(r.tr); });
+      tbody.replaceChildren(rowsShown);
       $$(".filter-count").forEach(function (el) { el.textContent = grouped(counts[el.getAttribute("data-count")]); });
       count.textContent = shown.length < matching
         ? "the first " + grouped(shown.length) + " of " + grouped(matching) + " matching rows shown (" + grouped(rows.length) + " in all)"
