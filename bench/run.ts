@@ -9,8 +9,9 @@
  * runs, and the median of each run's own vmstate/cat ratio (the two ran back to back, so the
  * machine's load drifts less between them), with vmstate's peak RSS. Then the in-process
  * decode throughput, the file benchmarks (bench/files.ts: --in-place and -o, which do not
- * read RAM), compressed libvirt images (bench/compressed.ts), and the inspect benchmarks (bench/inspect.ts) against QEMU's
- * analyze-migration.py when it is available.
+ * read RAM), compressed libvirt images (bench/compressed.ts), the inspect benchmarks (bench/inspect.ts) against QEMU's
+ * analyze-migration.py when it is available, and `vmstate-inspect report`'s page size and
+ * Chromium open time on the big guests (bench/report.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -21,6 +22,7 @@ import { StreamDecoder } from "@vmstate/stream";
 import { runInspectBench } from "./inspect.js";
 import { runFilesBench } from "./files.js";
 import { runCompressedBench } from "./compressed.js";
+import { reportCases, runReportBench } from "./report.js";
 import { runStartupBench } from "./startup.js";
 import { median, timed } from "./timing.js";
 
@@ -110,3 +112,4 @@ for (const f of present) await benchDecode(f);
 await runFilesBench(present);
 runCompressedBench(present, HIDE);
 await runInspectBench(present[0]!);
+await runReportBench(reportCases());

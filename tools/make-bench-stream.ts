@@ -4,6 +4,8 @@
  *   npx tsx tools/make-bench-stream.ts              # 1 GiB guest, ~300 MiB random data
  *   npx tsx tools/make-bench-stream.ts --scale 4    # 4 GiB guest, ~1.2 GiB random -> large-x4.mig
  *   npx tsx tools/make-bench-stream.ts --scale 16   # 16 GiB guest, ~4.7 GiB random -> large-x16.mig
+ *   npx tsx tools/make-bench-stream.ts --scale 16 --cpu max --smp 16
+ *                                                   # the same with 16 -cpu max vCPUs -> large-x16-max-16cpu.mig
  *   npx tsx tools/make-bench-stream.ts --out FILE
  *
  * Why random data: it does not compress and makes QEMU send real PAGE records (4 KiB each), so
@@ -34,7 +36,13 @@ const opt = (name: string) => {
 };
 const scale = Number(opt("--scale") ?? "1");
 if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new Error("--scale must be an integer 1..16");
-const out = opt("--out") ?? join(repoRoot, "bench", "out", scale === 1 ? "large.mig" : `large-x${scale}.mig`);
+// The report's size grows with the vCPUs (a cpu section and a register list each), so bench/report.ts
+// also wants a guest of many vCPUs of the CPU model with the longest register list.
+const cpu = opt("--cpu") ?? "cortex-a57";
+const smp = Number(opt("--smp") ?? "1");
+if (!Number.isInteger(smp) || smp < 1 || smp > 512) throw new Error("--smp must be an integer 1..512");
+const variant = cpu === "cortex-a57" && smp === 1 ? "" : `-${cpu}-${smp}cpu`;
+const out = opt("--out") ?? join(repoRoot, "bench", "out", `${scale === 1 ? "large" : `large-x${scale}`}${variant}.mig`);
 
 const MiB = 1024 * 1024;
 const guestMiB = 1024 * scale;
@@ -78,7 +86,9 @@ async function main(): Promise<void> {
   try {
     console.log(`writing ${randomBytes / MiB} MiB of random data`);
     const loaders = await writeRandom(work, randomBytes);
-    const args = ["-M", "virt", "-cpu", "cortex-a57", "-m", String(guestMiB), "-nodefaults"];
+    // GICv2, virt's default, serves at most 8 vCPUs.
+    const machine = smp > 8 ? "virt,gic-version=3" : "virt";
+    const args = ["-M", machine, "-cpu", cpu, ...(smp === 1 ? [] : ["-smp", String(smp)]), "-m", String(guestMiB), "-nodefaults"];
     mkdirSync(dirname(out), { recursive: true });
     console.log(`capturing ${guestMiB} MiB guest with ${qemuVersion(binary)}`);
     const t0 = Date.now();

@@ -4,9 +4,11 @@
  *
  *   npm run build && npx tsx tools/report-screenshots.ts    # writes docs/report-*.png
  *
- * Two real cases: QEMU 7.2 refusing a stream QEMU 11.1 saved (the verdict, its fix and the
- * register comparison), and the QEMU 7.2 cortex-a57 guest that booted UEFI firmware (its
- * sections and the page maps of its RAM, flash and ROM blocks).
+ * Two real cases: QEMU 7.2 refusing a stream QEMU 10.0 saved of the same `virt-7.2`
+ * cortex-a57 guest (samples/newer-aarch64-virt-7.2-a57.mig into the 7.2 capture
+ * aarch64-virt-7.2-a57.mig: the verdict, QEMU's lines and the fix), and the QEMU 7.2
+ * cortex-a57 guest that booted UEFI firmware (its sections and the page maps of its RAM,
+ * flash and ROM blocks).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +21,7 @@ import { launchChromium } from "./browser/chromium.js";
 const CASES = [
   {
     png: "report-refusal.png",
-    args: ["report", "samples/v11-aarch64-virt-7.2-a57.mig", "--dest", "samples/aarch64-virt-7.2-a57.mig", "--dest-qemu", "7.2"],
+    args: ["report", "samples/newer-aarch64-virt-7.2-a57.mig", "--dest", "samples/aarch64-virt-7.2-a57.mig", "--dest-qemu", "7.2"],
     /** What the shot shows: from the top to past the fix. */
     clip: "#verdict",
   },

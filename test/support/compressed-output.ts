@@ -27,5 +27,7 @@ export function asRawOutput(text: string, format: string, image: string, rawImag
     .replaceAll(image, rawImage)
     .replaceAll(`, ${format}-compressed (offsets are in the decompressed image)`, "")
     .replace(new RegExp(`"format":( ?)"${format}"`, "g"), '"format":$1"raw"')
-    .replaceAll(`<dt>image format</dt><dd>${format}</dd>`, "<dt>image format</dt><dd>raw</dd>");
+    .replaceAll(`<dt>image format</dt><dd>${format}</dd>`, "<dt>image format</dt><dd>raw</dd>")
+    // The report labels a compressed image's size: decompressed, and the file's own.
+    .replace(new RegExp(` bytes decompressed \\(offsets count these\\) · ${format} file [\\d,]+ bytes`), " bytes");
 }

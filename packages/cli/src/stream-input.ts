@@ -9,6 +9,8 @@ export interface CompressedImage {
   compressor: LibvirtCompressor;
   /** The header and XML area, kept byte for byte; the compressed QEMU stream follows them. */
   headerLength: number;
+  /** The image's own size in bytes (compressed), when known: its input's size. */
+  fileSize?: number | undefined;
 }
 
 /** An opened migration-stream input; `compressed` is set for a compressed libvirt image. */
@@ -62,7 +64,7 @@ async function decompressing(input: OpenedInput, bytes: ByteInput, compressed: C
     bytes: stream,
     size: undefined,
     fd: undefined,
-    compressed,
+    compressed: { ...compressed, fileSize: input.size },
     close: () => {
       program.stop();
       input.close();

@@ -39,7 +39,8 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
     input.close();
   }
   const explanation = destination === undefined ? null : explainLoad(pass.state, destination, { srcPath: src, destQemu });
-  const html = renderReport(buildReportModel({ pass, destination, explanation, generator: `vmstate-inspect report ${VERSION}` }));
+  const compressed = input.compressed === undefined ? undefined : { fileSize: input.compressed.fileSize };
+  const html = renderReport(buildReportModel({ pass, destination, explanation, compressed, generator: `vmstate-inspect report ${VERSION}` }));
   if (options.output === undefined) io.print(html);
   else underPath(options.output, () => io.fs.writeFileSync(options.output!, html));
   throwFailures(destination?.kind === "stream" ? [pass.state, destination.state] : [pass.state]);

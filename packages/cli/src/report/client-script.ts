@@ -8,8 +8,9 @@
  * - The page maps: one canvas per RAM block, each bucket a cell, its colours stacked by page
  *   kind in proportion to its counts (a kind that is there at all always shows), laid out in
  *   rows to the canvas's width; hovering names the bucket's address range and counts.
- * - The register table: status checkboxes, a vCPU choice and a search box; the count of the
- *   rows shown is kept up to date.
+ * - The register table: its rows, made from compact data; status checkboxes, a vCPU choice
+ *   and a search box; the count of the rows shown and each status's count are kept to the
+ *   vCPU and words chosen; the first 500 matching rows are shown, the rest on request.
  * - The copy button: the fix command to the clipboard (navigator.clipboard, or a selected
  *   text area and execCommand where the clipboard API is refused, as for a file:// page in
  *   some browsers).
@@ -106,32 +107,84 @@ export const CLIENT_SCRIPT = String.raw`
     resizeTimer = setTimeout(function () { $$("canvas.pagemap").forEach(drawMap); }, 100);
   });
 
-  // The register table.
+  // The register table: its rows made from the compact data (register-table.ts says why).
+  var regs = data("register-data");
   var table = $("#registers");
-  if (table) {
-    var rows = $$("tbody tr", table).map(function (tr) {
-      return { tr: tr, status: tr.getAttribute("data-status"), cpu: tr.getAttribute("data-cpu"), text: tr.textContent.toLowerCase() };
+  if (regs && table) {
+    var status = {};
+    Object.keys(regs.letters).forEach(function (s) { status[regs.letters[s]] = s; });
+    var esc = function (s) { return s.replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); };
+    var full = function (i) { return i < 0 ? "" : "0x" + regs.values[i].padStart(16, "0"); };
+    var rows = [];
+    regs.cpus.forEach(function (c) {
+      var list = regs.lists[c.list], d = 0;
+      list.forEach(function (idIndex, i) {
+        var st = status[c.status.charAt(i)];
+        var value = st === "only-dest" ? "" : full(c.value[i]);
+        var dest = st === "differs" ? full(c.dest[d++]) : st === "only-dest" ? full(c.value[i]) : st === "same" && regs.destValues ? value : "";
+        var cells = [String(c.cpu), regs.ids[idIndex], regs.names[idIndex], value, dest];
+        rows.push({ status: st, cpu: cells[0], cells: cells, text: cells.concat(regs.labels[st]).join(" ").toLowerCase(), tr: null });
+      });
     });
-    var search = $("#reg-search"), cpuSel = $("#reg-cpu"), count = $("#reg-count");
+    var rowHtml = function (r) {
+      var c = r.cells, cls = r.status === "differs" ? "mono differ" : "mono";
+      return '<tr data-status="' + r.status + '" data-cpu="' + c[0] + '"><td>' + c[0] + '</td><td class="mono">' + c[1] + "</td><td>" + esc(c[2]) +
+        '</td><td class="' + cls + '">' + c[3] + "</td>" +
+        (regs.compared ? '<td class="' + cls + '">' + c[4] + '</td><td><span class="status st-' + r.status + '">' + esc(regs.labels[r.status]) + "</span></td>" : "") + "</tr>";
+    };
+    // Rows become elements when first shown, all new ones parsed at once.
+    var make = function (list) {
+      var fresh = list.filter(function (r) { return !r.tr; });
+      if (!fresh.length) return;
+      var t = document.createElement("template");
+      t.innerHTML = fresh.map(rowHtml).join("");
+      Array.prototype.forEach.call(t.content.children, function (tr, i) { fresh[i].tr = tr; });
+    };
+    var tbody = $("tbody", table);
+    var search = $("#reg-search"), cpuSel = $("#reg-cpu"), count = $("#reg-count"), more = $("#reg-more");
+    // The table holds at most ROW_LIMIT rows until "show all" is pressed: making and laying
+    // out a table is the page's dearest work (the 5,000 rows of a 16-vCPU guest took Chromium
+    // over a second), and nobody reads thousands of rows without narrowing them first.
+    var ROW_LIMIT = 500, limit = ROW_LIMIT;
+    // Each status's count is of the rows the vCPU choice and the search leave, whatever the
+    // checkboxes say: it tells what ticking one would show.
     var apply = function () {
-      var on = {};
-      $$("input[data-filter]").forEach(function (c) { on[c.getAttribute("data-filter")] = c.checked; });
+      var on = {}, counts = {};
+      $$("input[data-filter]").forEach(function (c) { on[c.getAttribute("data-filter")] = c.checked; counts[c.getAttribute("data-filter")] = 0; });
       var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
       var cpu = cpuSel ? cpuSel.value : "";
-      var shown = 0;
+      var matching = 0, shown = [];
       rows.forEach(function (r) {
-        var ok = on[r.status] !== false && (cpu === "" || r.cpu === cpu) &&
-          words.every(function (w) { return r.text.indexOf(w) >= 0; });
-        r.tr.hidden = !ok;
-        if (ok) shown++;
+        if ((cpu !== "" && r.cpu !== cpu) || !words.every(function (w) { return r.text.indexOf(w) >= 0; })) return;
+        counts[r.status]++;
+        if (on[r.status] === false) return;
+        matching++;
+        if (shown.length < limit) shown.push(r);
       });
-      count.textContent = grouped(shown) + " of " + grouped(rows.length) + " rows shown";
-      count.setAttribute("data-shown", String(shown));
+      make(shown);
+      var rowsShown = document.createDocumentFragment();
+      shown.forEach(function (r) { rowsShown.appendChild(r.tr); });
+      tbody.replaceChildren(rowsShown);
+      $$(".filter-count").forEach(function (el) { el.textContent = grouped(counts[el.getAttribute("data-count")]); });
+      count.textContent = shown.length < matching
+        ? "the first " + grouped(shown.length) + " of " + grouped(matching) + " matching rows shown (" + grouped(rows.length) + " in all)"
+        : grouped(shown.length) + " of " + grouped(rows.length) + " rows shown";
+      count.setAttribute("data-shown", String(shown.length));
+      more.hidden = shown.length === matching;
     };
+    more.addEventListener("click", function () { limit = Infinity; apply(); });
     $$("input[data-filter]").forEach(function (c) { c.addEventListener("change", apply); });
     search.addEventListener("input", apply);
     if (cpuSel) cpuSel.addEventListener("change", apply);
     apply();
+    // A cpu section's register arrays link here: the link shows that vCPU's rows.
+    $$("a.cpreg-ref").forEach(function (a) {
+      a.addEventListener("click", function () {
+        if (!cpuSel) return;
+        cpuSel.value = a.getAttribute("data-cpu");
+        apply();
+      });
+    });
   }
 
   // Copying the fix command.

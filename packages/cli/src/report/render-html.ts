@@ -2,20 +2,22 @@
  * The report's HTML: one self-contained page (inline styles and script, no fonts, images or
  * requests; a Content-Security-Policy forbids loading anything), in the order a person
  * chasing a failed restore reads it: the verdict and its fix, the stream's composition, RAM,
- * the registers, then the libvirt wrapper. Everything that is text or a table is markup made
- * here, so the page reads without its script; the script adds hovering, filtering, copying
- * and draws the page maps, whose data (a few thousand counts per block, never per page)
- * rides along as JSON.
+ * the registers, then the libvirt wrapper. Text and tables are markup made here, so the page
+ * reads without its script, but for two things that ride along as JSON for the script to
+ * draw: the page maps (a few thousand counts per block, never per page) and the register
+ * table's rows (thousands for a many-vCPU guest, see register-table.ts). The script also
+ * adds hovering, filtering and copying.
  *
  * Every string from the stream is escaped ({@link esc}, {@link scriptJson}).
  */
+import { ARM_CPU_IDSTR, CPREG_FIELDS } from "@vmstate/arm";
 import { WORDING_RELEASES, type Explanation, type RewriteFix } from "@vmstate/destination";
 import { PAGE_KINDS, type DumpField, type DumpSection, type DumpVmsd } from "@vmstate/inspect";
 import { hexOffset } from "../inspect/report-text.js";
 import { valueText } from "../inspect/dump-text.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { byteSize, esc, grouped, scriptJson } from "./html-text.js";
-import type { RegisterStatus } from "./register-table.js";
+import { compactRegisters, STATUS_LETTER, type RegisterStatus } from "./register-table.js";
 import type { ReportModel, ReportRamBlock, ReportSection } from "./report-model.js";
 import { KIND_COLOURS, RAM_SECTION_COLOUR, SECTION_COLOURS, STYLES } from "./styles.js";
 
@@ -32,7 +34,7 @@ export function renderReport(m: ReportModel): string {
     header(m),
     ...m.damage.map((d) => `<div class="damage" role="alert">${esc(d)}</div>`),
     m.explanation === null ? "" : verdict(m.explanation),
-    composition(m.sections, m.source.bytes),
+    composition(m.sections, m.source.bytes, new Set(m.registers.map((c) => c.instanceId))),
     ram(m.ram, m.source.pageSize),
     registers(m),
     m.libvirt === null ? "" : libvirt(m),
@@ -51,12 +53,25 @@ function header(m: ReportModel): string {
   const facts = [
     s.machine === null ? "machine type not stated" : `machine ${s.machine}`,
     s.pageSize === null ? "" : `${s.pageSize}-byte pages`,
-    `${grouped(s.bytes)} bytes`,
+    ...inputSize(m),
     `footers ${yes(s.features.footers)}`,
     `vmdesc ${yes(s.features.vmdesc)}`,
     s.features.capabilities.length > 0 ? `capabilities ${s.features.capabilities.join(", ")}` : "",
   ].filter((f) => f !== "");
   return `<header><h1>${esc(s.name)}</h1><div class="meta">${esc(facts.join(" · "))}</div></header>`;
+}
+
+/**
+ * The input's size. A compressed image is read decompressed: the decompressed size (what the
+ * offsets on the page count) is labelled as such, and the file's own size given beside it.
+ */
+function inputSize(m: ReportModel): string[] {
+  const s = m.source;
+  if (!s.compressed) return [`${grouped(s.bytes)} bytes`];
+  return [
+    `${grouped(s.bytes)} bytes decompressed (offsets count these)`,
+    `${m.libvirt?.format ?? "compressed"} file ${s.compressedBytes === null ? "of unknown size" : `${grouped(s.compressedBytes)} bytes`}`,
+  ];
 }
 
 const yes = (v: boolean | null): string => (v === null ? "unknown" : v ? "yes" : "no");
@@ -127,14 +142,14 @@ function changes(f: RewriteFix): string {
   return `<h3>Each change</h3><table id="fix-changes"><thead><tr><th>change</th><th>register or subsection</th><th>id</th><th>detail</th><th>risk</th></tr></thead><tbody>${body}</tbody></table><p class="muted">${legend}</p>`;
 }
 
-function composition(sections: readonly ReportSection[], total: number): string {
+function composition(sections: readonly ReportSection[], total: number, registerCpus: ReadonlySet<number>): string {
   const segs = sections.map((s, i) => {
     const label = `${sectionLabel(s)} · ${sectionType(s)} · version ${s.version} · ${byteSize(s.size)} at ${hexOffset(s.offset)}`;
     const weight = Math.max(1, Math.log2(Math.max(2, s.size))).toFixed(2);
     return `<a href="#sec-${i}" style="flex-grow:${weight};background:${sectionColour(s)}" data-label="${esc(label)}" aria-label="${esc(label)}"></a>`;
   });
   const idle = `${grouped(sections.reduce((n, s) => n + s.parts, 0))} sections, ${byteSize(total)}; widths grow with the logarithm of the size. Hover a segment, click it for its fields.`;
-  const rows = sections.map((s, i) => sectionDetails(s, i)).join("\n");
+  const rows = sections.map((s, i) => sectionDetails(s, i, registerCpus)).join("\n");
   return [
     '<section class="card" id="composition"><h2>The stream, section by section</h2>',
     `<div class="bar">${segs.join("")}</div><div class="bar-info" id="bar-info" data-idle="${esc(idle)}">${esc(idle)}</div>`,
@@ -155,41 +170,54 @@ function sectionColour(s: ReportSection): string {
   return SECTION_COLOURS[h % SECTION_COLOURS.length]!;
 }
 
-function sectionDetails(s: ReportSection, i: number): string {
+function sectionDetails(s: ReportSection, i: number, registerCpus: ReadonlySet<number>): string {
   const summary =
-    `<summary><span class="swatch" style="background:${sectionColour(s)}"></span><span class="mono">${hexOffset(s.offset)}</span><span>${sectionType(s)}</span>` +
+    `<summary><span class="swatch" style="background:${sectionColour(s)}"></span><span class="mono">${hexOffset(s.offset)}</span><span class="sec-type">${sectionType(s)}</span>` +
     `<span>${esc(sectionLabel(s))}</span><span>${s.version}</span><span>${esc(byteSize(s.size))}</span></summary>`;
   let body: string;
-  if (s.fields !== undefined) body = fieldsTable(s.fields);
+  if (s.fields !== undefined) body = fieldsTable(s.fields, registerCpus);
   else if (s.type === "FULL") body = '<p class="muted fields">Its fields could not be decoded.</p>';
   else body = `<p class="muted fields">RAM records (section ${s.sectionId}${s.parts === 1 ? "" : `, ${grouped(s.parts)} consecutive PART sections`}): see the page maps below.</p>`;
   return `<details class="sec" id="sec-${i}" data-name="${esc(s.name)}">${summary}${body}</details>`;
 }
 
-function fieldsTable(d: DumpSection): string {
+function fieldsTable(d: DumpSection, registerCpus: ReadonlySet<number>): string {
   if (d.opaque !== undefined) return `<p class="muted fields">${esc(d.opaque)}</p>`;
   const rows: string[] = [];
-  vmsdRows({ fields: d.fields ?? [], ...(d.subsections ? { subsections: d.subsections } : {}) }, 0, rows);
+  // An Arm vCPU's register arrays are the register table's rows for that vCPU: named here, shown there once.
+  const cpregs = d.name === ARM_CPU_IDSTR && registerCpus.has(d.instanceId) ? d.instanceId : undefined;
+  vmsdRows({ fields: d.fields ?? [], ...(d.subsections ? { subsections: d.subsections } : {}) }, 0, rows, cpregs);
   const by = d.delimitedBy === "vmdesc" ? "" : ` (delimited by ${esc(d.delimitedBy)})`;
   return `<table class="fields"><caption class="muted" style="text-align:left">${esc(d.vmsdName ?? d.name)}${by}</caption>` +
     `<thead><tr><th>field</th><th>type</th><th>offset</th><th>value</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-function vmsdRows(v: DumpVmsd, depth: number, rows: string[]): void {
-  for (const f of v.fields) fieldRows(f, depth, rows);
+/** `cpregCpu`: the vCPU whose top-level register arrays these fields hold, if the register table shows them. */
+function vmsdRows(v: DumpVmsd, depth: number, rows: string[], cpregCpu?: number): void {
+  for (const f of v.fields) fieldRows(f, depth, rows, cpregCpu);
   for (const s of v.subsections ?? []) {
     rows.push(`<tr class="sub"><td colspan="4" class="${indent(depth)}">subsection ${esc(s.name)} (version ${s.version}), ${s.size} bytes at ${hexOffset(s.offset)}</td></tr>`);
     vmsdRows(s, depth + 1, rows);
   }
 }
 
-/** One row per field, values as `dump` prints them; nested structs and elements indented. */
-function fieldRows(f: DumpField, depth: number, rows: string[]): void {
+const CPREG_ARRAYS: Readonly<Record<string, string>> = { [CPREG_FIELDS.INDEXES]: "register ids", [CPREG_FIELDS.VALUES]: "register values" };
+
+/**
+ * One row per field, values as `dump` prints them but for runs of equal ones (see
+ * {@link runs}); nested structs and elements indented.
+ */
+function fieldRows(f: DumpField, depth: number, rows: string[], cpregCpu?: number): void {
   const name = f.index === undefined ? f.name : `${f.name}[${f.index}]`;
   const type = f.count === undefined ? f.type : `${f.type}[${f.count}]`;
   const values = f.values ?? [];
-  const value = f.struct || f.elements ? "" : values.map((v) => valueText(v, f.type, values.length === 1)).join(" ");
-  rows.push(`<tr><td class="${indent(depth)}">${esc(name)}</td><td>${esc(type)}</td><td class="mono">${hexOffset(f.offset)}</td><td class="mono val">${esc(value)}</td></tr>`);
+  const cell = (text: string) => `<tr><td class="${indent(depth)}">${esc(name)}</td><td>${esc(type)}</td><td class="mono">${hexOffset(f.offset)}</td><td class="mono val">${text}</td></tr>`;
+  const array = CPREG_ARRAYS[f.name];
+  if (cpregCpu !== undefined && array !== undefined) {
+    rows.push(cell(`<a href="#cpregs" class="cpreg-ref" data-cpu="${cpregCpu}">${grouped(values.length)} ${array}: the register table, vCPU ${cpregCpu}</a>`));
+    return;
+  }
+  rows.push(cell(f.struct || f.elements ? "" : esc(runs(values.map((v) => valueText(v, f.type, values.length === 1))))));
   if (f.struct) vmsdRows(f.struct, depth + 1, rows);
   if (f.elements) elementRows(f.elements, depth + 1, rows);
 }
@@ -197,24 +225,46 @@ function fieldRows(f: DumpField, depth: number, rows: string[]): void {
 /**
  * A struct array's elements: one row each when all its fields are single values (`a=1 b=2`),
  * and a run of equal elements as one row: an interrupt controller's 1,020 mostly identical
- * IRQ states would otherwise be most of the page.
+ * IRQ states would otherwise be most of the page. A run of equal elements of any other shape
+ * (SVE's 32 Z registers, all zero in an idle vCPU) is its first element's rows under one
+ * heading; equal means the same values, the offsets being the only difference.
  */
 function elementRows(elements: readonly DumpVmsd[], depth: number, rows: string[]): void {
   for (let i = 0; i < elements.length; ) {
     const text = flatText(elements[i]!);
-    if (text === undefined) {
-      rows.push(`<tr><td colspan="4" class="${indent(depth)} muted">[${i}]</td></tr>`);
-      vmsdRows(elements[i]!, depth + 1, rows);
-      i++;
-      continue;
-    }
+    const key = text ?? valuesKey(elements[i]!);
     let j = i + 1;
-    while (j < elements.length && flatText(elements[j]!) === text) j++;
+    while (j < elements.length && (text === undefined ? valuesKey(elements[j]!) : flatText(elements[j]!)) === key) j++;
     const which = j - i === 1 ? `[${i}]` : `[${i}]–[${j - 1}]`;
-    rows.push(`<tr><td class="${indent(depth)}">${which}</td><td colspan="3" class="mono val">${esc(text)}${j - i > 1 ? ` <span class="muted">(${j - i} alike)</span>` : ""}</td></tr>`);
+    const alike = j - i > 1 ? ` <span class="muted">(${j - i} alike${text === undefined ? `, [${i}] shown` : ""})</span>` : "";
+    if (text === undefined) {
+      rows.push(`<tr><td colspan="4" class="${indent(depth)} muted">${which}${alike}</td></tr>`);
+      vmsdRows(elements[i]!, depth + 1, rows);
+    } else {
+      rows.push(`<tr><td class="${indent(depth)}">${which}</td><td colspan="3" class="mono val">${esc(text)}${alike}</td></tr>`);
+    }
     i = j;
   }
 }
+
+/**
+ * An array's values with each run of four or more equal ones written once with its length
+ * (`0x0000000000000000 ×14`): idle vCPUs' vector registers are long runs of zeros.
+ */
+function runs(texts: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < texts.length; ) {
+    let j = i + 1;
+    while (j < texts.length && texts[j] === texts[i]) j++;
+    if (j - i >= 4) out.push(`${texts[i]} ×${j - i}`);
+    else out.push(...texts.slice(i, j));
+    i = j;
+  }
+  return out.join(" ");
+}
+
+/** An element's names, types and values without its offsets: equal for elements that differ only in where they lie. */
+const valuesKey = (el: DumpVmsd): string => JSON.stringify(el, (k, v: unknown) => (k === "offset" ? undefined : v));
 
 /** `a=1 b=2` for an element of single values only; undefined for any other. */
 function flatText(el: DumpVmsd): string | undefined {
@@ -238,11 +288,12 @@ function ram(blocks: readonly ReportRamBlock[], pageSize: number | null): string
       (k) => `<span class="kind" data-kind="${k}"><span class="swatch" style="background:${KIND_COLOURS[k]}"></span>${KIND_LABEL[k]} <b class="count">${grouped(counts[k])}</b></span>`,
     ).join("");
     const map = b.map === undefined ? "" : `<canvas class="pagemap" data-map="${mapIndex++}" role="img" aria-label="page map of ${esc(b.name)}"></canvas><div class="map-info"></div>`;
-    return `<div class="ram-block" data-block="${esc(b.name)}" id="ram-${i}"><h3>${esc(b.name)}<small>${esc(byteSize(b.size))}${pages}</small></h3><div class="kinds">${kinds}</div>${map}</div>`;
+    const scale = b.map === undefined ? "" : ` · <span class="map-scale">map: ${grouped(b.map.buckets.zero.length)} cells of ${esc(byteSize(b.map.bucketBytes))}</span>`;
+    return `<div class="ram-block" data-block="${esc(b.name)}" id="ram-${i}"><h3>${esc(b.name)}<small>${esc(byteSize(b.size))}${pages}${scale}</small></h3><div class="kinds">${kinds}</div>${map}</div>`;
   });
   return [
     '<section class="card" id="ram"><h2>RAM, block by block</h2>',
-    '<p class="muted">Counts are records, as <code>summary</code> counts them (a page sent twice counts twice); absent pages are pages no record sent. Each cell of a map is a stretch of the block, its colours in proportion to how its pages travelled; hover for the addresses.</p>',
+    '<p class="muted">Counts are records, as <code>summary</code> counts them (a page sent twice counts twice); absent pages are pages no record sent. Each cell of a map is a stretch of the block, its colours in proportion to how its pages travelled; hover for the addresses. Every block\'s map is drawn to the block\'s own size, so cells of different blocks stand for different amounts of memory (each block names its cell size): a full map of a 64 MiB flash is not as much memory as a full map of 16 GiB of RAM.</p>',
     ...parts,
     "</section>",
   ].join("\n");
@@ -254,28 +305,24 @@ const STATUS_LABEL: Readonly<Record<RegisterStatus, string>> = {
 
 function registers(m: ReportModel): string {
   if (m.registers.length === 0) return '<section class="card" id="cpregs"><h2>Arm registers</h2><p>The stream has no Arm cpu register list.</p></section>';
-  const all = m.registers.flatMap((c) => c.rows.map((r) => ({ cpu: c.instanceId, ...r })));
-  const statuses = (m.registersCompared ? (["differs", "only-source", "only-dest", "same"] as const) : (["source"] as const)).filter((s) => all.some((r) => r.status === s));
+  const rows = m.registers.flatMap((c) => c.rows);
+  const statuses = (m.registersCompared ? (["differs", "only-source", "only-dest", "same"] as const) : (["source"] as const)).filter((s) => rows.some((r) => r.status === s));
+  // The counts as the page opens (every vCPU, no search); the script keeps them to the vCPU and words chosen.
   const filters = m.registersCompared
-    ? statuses.map((s) => `<label><input type="checkbox" data-filter="${s}" checked> <span class="status st-${s}">${STATUS_LABEL[s]}</span> ${grouped(all.filter((r) => r.status === s).length)}</label>`).join("")
+    ? statuses.map((s) => `<label><input type="checkbox" data-filter="${s}" checked> <span class="status st-${s}">${STATUS_LABEL[s]}</span> <span class="filter-count" data-count="${s}">${grouped(rows.filter((r) => r.status === s).length)}</span></label>`).join("")
     : "";
   const cpus = m.registers.length > 1
     ? `<label>vCPU <select id="reg-cpu"><option value="">all</option>${m.registers.map((c) => `<option value="${c.instanceId}">${c.instanceId}</option>`).join("")}</select></label>`
     : "";
   const destHead = m.registersCompared ? "<th>destination value</th><th>standing</th>" : "";
-  const body = all.map((r) => {
-    const dest = m.registersCompared
-      ? `<td class="mono${r.status === "differs" ? " differ" : ""}">${esc(r.dest ?? "")}</td><td><span class="status st-${r.status}">${STATUS_LABEL[r.status]}</span></td>`
-      : "";
-    return `<tr data-status="${r.status}" data-cpu="${r.cpu}"><td>${r.cpu}</td><td class="mono">${esc(r.id)}</td><td>${esc(r.name)}</td>` +
-      `<td class="mono${r.status === "differs" ? " differ" : ""}">${esc(r.value ?? "")}</td>${dest}</tr>`;
-  });
+  const data = { ...compactRegisters(m.registers), compared: m.registersCompared, labels: STATUS_LABEL, letters: STATUS_LETTER };
   return [
     `<section class="card" id="cpregs"><h2>Arm registers${m.registersCompared ? ", beside the destination's" : ""}</h2>`,
-    `<div class="filters">${filters}${cpus}<input type="search" id="reg-search" placeholder="search name, id or value" aria-label="search registers"><span id="reg-count" class="muted"></span></div>`,
-    `<div class="table-scroll"><table id="registers"><thead><tr><th>vCPU</th><th>id</th><th>name</th><th>value</th>${destHead}</tr></thead><tbody>`,
-    body.join("\n"),
-    "</tbody></table></div></section>",
+    `<div class="filters">${filters}${cpus}<input type="search" id="reg-search" placeholder="search name, id or value" aria-label="search registers"><span id="reg-count" class="muted"></span><button type="button" id="reg-more" hidden>show all</button></div>`,
+    `<noscript><p>${grouped(rows.length)} rows: the table is drawn by the page's script, which this browser does not run; <code>vmstate-inspect cpregs</code> prints them.</p></noscript>`,
+    `<div class="table-scroll"><table id="registers"><thead><tr><th>vCPU</th><th>id</th><th>name</th><th>value</th>${destHead}</tr></thead><tbody></tbody></table></div>`,
+    `<script type="application/json" id="register-data">${scriptJson(data)}</script>`,
+    "</section>",
   ].join("\n");
 }
 

@@ -48,7 +48,12 @@ export interface ReportModel {
   generator: string;
   source: {
     name: string;
+    /** The stream's bytes as decoded: for a compressed image, decompressed. */
     bytes: number;
+    /** A compressed image's own size, when known; null for any other input. */
+    compressedBytes: number | null;
+    /** Whether the input is a compressed image (its bytes are then not the file's). */
+    compressed: boolean;
     machine: string | null;
     pageSize: number | null;
     features: StreamSummary["features"];
@@ -71,9 +76,11 @@ export interface ReportInputs {
   destination: Destination | undefined;
   explanation: Explanation | null;
   generator: string;
+  /** Set for a compressed image: its own size, undefined when not known (a pipe). */
+  compressed?: { fileSize: number | undefined };
 }
 
-export function buildReportModel({ pass, destination, explanation, generator }: ReportInputs): ReportModel {
+export function buildReportModel({ pass, destination, explanation, generator, compressed }: ReportInputs): ReportModel {
   const { summary, state } = pass;
   const damage = [damageLine(state.name, state.decodedBytes, pass.failure)];
   if (destination?.kind === "stream") damage.push(damageLine(destination.state.name, destination.state.decodedBytes, destination.state.failure));
@@ -81,7 +88,10 @@ export function buildReportModel({ pass, destination, explanation, generator }: 
   const lv = pass.libvirt;
   return {
     generator,
-    source: { name: state.name, bytes: summary.bytes, machine: summary.machine, pageSize: summary.pageSize, features: summary.features },
+    source: {
+      name: state.name, bytes: summary.bytes, compressed: compressed !== undefined, compressedBytes: compressed?.fileSize ?? null,
+      machine: summary.machine, pageSize: summary.pageSize, features: summary.features,
+    },
     damage: damage.filter((d): d is string => d !== undefined),
     explanation,
     libvirt: lv === undefined ? null : {

@@ -68,7 +68,7 @@ ul.compact { margin:4px 0; padding-left:20px; }
 .bar a:hover, .bar a.hot { filter:brightness(.8); }
 .bar-info { min-height:1.45em; color:var(--muted); }
 details.sec { border-bottom:1px solid var(--line); }
-details.sec > summary, .sec-cols { padding:3px 4px; display:grid; grid-template-columns:10px 12px 96px 84px minmax(180px,1fr) 64px 90px; gap:8px; align-items:center; }
+details.sec > summary, .sec-cols { padding:3px 4px; display:grid; grid-template-columns:10px 12px 96px 116px minmax(180px,1fr) 64px 90px; gap:8px; align-items:center; }
 .sec-list { max-height:420px; overflow:auto; border:1px solid var(--line); border-radius:6px; margin-top:8px; }
 details.sec > summary { cursor:pointer; }
 .sec-cols { color:var(--muted); font-weight:600; border-bottom:1px solid var(--line); background:#fafbfc; position:sticky; top:0; z-index:1; }
@@ -78,6 +78,8 @@ details.sec[open] > summary::before { content:"\\25BE"; }
 details.sec.flash > summary { background:#fff6d6; }
 .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:6px; vertical-align:middle; }
 details.sec > summary .swatch { margin:0; }
+/* "PART ×1,243" on one line: the column fits a count of up to six digits. */
+.sec-type { white-space:nowrap; }
 .fields { margin:4px 0 10px 26px; width:auto; min-width:60%; }
 .fields td { padding:1px 8px; border-bottom:1px solid #eef0f3; }
 .fields .val { word-break:break-all; max-width:640px; }
