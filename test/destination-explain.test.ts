@@ -5,7 +5,7 @@
  * counts CPUs); a stream loads into its own configuration. QEMU 10.2 words the same
  * failures differently (taken from its source: qemu-wording.ts).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -193,6 +193,16 @@ describe("explain with --dest-qemu that the destination's stream contradicts", (
     expect(e.problems.map((p) => [p.kind, p.severity])).toEqual([["release-mismatch", "possible"]]);
     expect(e.problems[0]!.message).toContain("(its stream holds cpu/wfxt-timer, unknown to QEMU 7.2)");
     expect(e.fix).toBeNull();
+    // Nothing fatal is left open: the text and the HTML report both say no rewrite changes
+    // that, and neither sends the user to another configuration.
+    const text = await runMain(inspectMain, ["explain", v11, "--dest", v11, "--dest-qemu", "7.2"]);
+    expect(text.printed.replace(/\n(?!\n)/g, " ")).toContain("No rewrite proposed: what leaves the verdict open is not something a rewrite of the stream changes.");
+    const html = join(mkdtempSync(join(tmpdir(), "vmstate-explain-open-")), "open.html");
+    const report = await runMain(inspectMain, ["report", v11, "--dest", v11, "--dest-qemu", "7.2", "-o", html]);
+    expect(report.code, report.stderr).toBe(VERDICT_EXIT["cannot-tell"]);
+    const noFix = /<p id="no-fix">([^<]*)<\/p>/.exec(readFileSync(html, "utf8"))?.[1];
+    expect(noFix).toBe("No rewrite proposed: what leaves the verdict open is not something a rewrite of the stream changes.");
+    expect(text.printed).not.toContain("source's configuration");
     const withVmdesc = path("v11-aarch64-virt-7.2-a57.mig");
     expect((await explain(withVmdesc, withVmdesc, undefined, "--dest-qemu", "10.0")).problems[0]!.message).toContain("(its stream was saved by QEMU 11.0 or later)");
     // The release the stream shows is no contradiction.

@@ -1,5 +1,5 @@
 import { registerName } from "@vmstate/arm";
-import { explainLoad, FIXABLE_KINDS, WORDING_RELEASES, type Explanation, type RewriteFix } from "@vmstate/destination";
+import { explainLoad, WORDING_RELEASES, type Explanation, type RewriteFix } from "@vmstate/destination";
 import { VERDICT_EXIT, type ExitCode } from "../exit-codes.js";
 import { jsonDocument } from "../json-output.js";
 import type { CliIo } from "../io.js";
@@ -7,6 +7,7 @@ import { UsageError } from "../run-cli.js";
 import { isStdin } from "../io.js";
 import { parseDestQemu, readDestination } from "../destination-input.js";
 import { wrap } from "./report-text.js";
+import { noFixSentence } from "./no-fix-sentence.js";
 import { incompleteNote, readState, throwFailures } from "./state-input.js";
 
 /**
@@ -70,16 +71,7 @@ export function formatExplanation(e: Explanation, damage: readonly string[] = []
 
 function formatFix(e: Explanation): string[] {
   const fix = e.fix;
-  if (fix === null) {
-    if (e.verdict === "loads") return [e.problems.length > 0 ? "No rewrite needed for the load (the warnings above are about what the guest finds)." : "No rewrite needed."];
-    const blocking = [...new Set(e.problems.filter((p) => p.severity === "fatal" && !FIXABLE_KINDS.has(p.kind)).map((p) => p.kind))];
-    if (blocking.length === 0) return wrap("No rewrite proposed: what is left open above is not something a rewrite of the stream changes.", "");
-    return wrap(
-      `No rewrite of ours can help: ${blocking.join(", ")} cannot be changed by rewriting Arm registers; ` +
-        "start the destination with the source's configuration instead.",
-      "",
-    );
-  }
+  if (fix === null) return wrap(noFixSentence(e), "");
   const what = [
     ...(fix.hide.length > 0 ? [`hide ${fix.hide.length} register(s) the destination lacks`] : []),
     ...(fix.set.length > 0 ? [`set ${fix.set.length} read-only register(s) to the destination's values`] : []),

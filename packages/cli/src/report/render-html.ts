@@ -15,6 +15,7 @@ import { WORDING_RELEASES, type Explanation, type RewriteFix } from "@vmstate/de
 import { PAGE_KINDS, type DumpField, type DumpSection, type DumpVmsd } from "@vmstate/inspect";
 import { hexOffset } from "../inspect/report-text.js";
 import { valueText } from "../inspect/dump-text.js";
+import { noFixSentence } from "../inspect/no-fix-sentence.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { byteSize, esc, grouped, scriptJson } from "./html-text.js";
 import { compactRegisters, STATUS_LETTER, type RegisterStatus } from "./register-table.js";
@@ -115,7 +116,7 @@ function verdict(e: Explanation): string {
 function fix(e: Explanation): string {
   const f = e.fix;
   if (f === null) {
-    return e.verdict === "loads" ? "<p>No rewrite needed.</p>" : '<p id="no-fix">No rewrite of ours can help: start the destination with the source\'s configuration instead.</p>';
+    return e.verdict === "loads" ? `<p>${esc(noFixSentence(e))}</p>` : `<p id="no-fix">${esc(noFixSentence(e))}</p>`;
   }
   return [
     "<h3>The fix</h3>",
