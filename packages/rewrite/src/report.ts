@@ -91,7 +91,7 @@ export function strictRefusals(report: RewriteReport): string[] {
       c.kind === "dropped-subsection"
         ? `${c.device} (${c.instance}): dropping ${c.name} is guest-state`
         : `cpu (${c.vcpu}): ${c.kind} ${c.name} (${c.id}) is guest-state (${c.why})`),
-    ...report.absent.map((a) => (a.id === undefined ? `no section holds ${a.name}` : `${a.id} ${a.name} is in no vCPU`)),
+    ...report.absent.map((a) => (a.id === undefined ? `no section ${report.undecoded.length > 0 ? "that could be decoded " : ""}holds ${a.name}` : `${a.id} ${a.name} is in no vCPU`)),
     ...report.warnings.filter((w) => w.code === "PARTLY_ABSENT").map((w) => `${w.id} ${w.name}: ${w.message}`),
   ];
 }

@@ -16,7 +16,9 @@ export function reportLines(report: RewriteReport, dryRun: boolean, completed: b
     lines.push(`cpu (${cpu.vcpu}): ${verb}change cpreg_vmstate_array_len ${cpu.before} -> ${cpu.after}${alsoVmdesc}`);
   }
   for (const a of report.absent) {
-    lines.push(a.id === undefined ? `no section holds subsection ${a.name}, nothing to drop` : `not in any vCPU, nothing to ${a.kind}: ${a.id} ${a.name}`);
+    // With sections left unsearched, "no section holds it" would claim more than is known.
+    const searched = report.undecoded.length > 0 ? "no section that could be decoded holds" : "no section holds";
+    lines.push(a.id === undefined ? `${searched} subsection ${a.name}, nothing to drop` : `not in any vCPU, nothing to ${a.kind}: ${a.id} ${a.name}`);
   }
   for (const u of report.unchanged) {
     lines.push(`already ${short(u.value)} in ${u.vcpus} vCPU(s), nothing to ${u.kind}: ${u.name} (${u.id})`);
