@@ -5,7 +5,8 @@
  * (qemu-system-x86_64, TCG): the rewritten stream passes verify (the vmdesc, struct sizes
  * included, describes it exactly) and QEMU loads it and runs. QEMU 7.2's loader treats
  * every subsection as optional, so none of these is refused: each drop is reported as
- * guest-state (the destination keeps its own state there). Cutting one byte more than the
+ * guest-state (the destination keeps its own state there, and saved again it sends each
+ * subsection anew from that state). Cutting one byte more than the
  * subsection is refused ("Missing section footer for DEVICE"), so the load shows the cut
  * is exact, not that QEMU skips what it does not understand.
  */
@@ -20,7 +21,8 @@ import { loadLike, sampleEntry } from "./support/manifest.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
 import { decodeAll } from "./support/decode.js";
 import { runMain } from "./support/cli.js";
-import { expectLoadsAndRuns } from "./support/runs.js";
+import { resumeAndCheck } from "../tools/qemu/load.js";
+import { pollMigrate, shellQuote } from "../tools/qemu/capture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmstate-e2e-nested-drop-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,7 +58,7 @@ describe.each(cases)("subsections nested in structs of %s", (file, names, where)
     const run = await runMain(rewriteMain, ["-i", join(SAMPLES_DIR, file), "-o", fixed, "--drop-subsection", names.join(","), "--report-json", report]);
     expect(run.code, run.stderr).toBe(0);
     for (const [device, name, within] of where) {
-      expect(run.stderr).toMatch(new RegExp(`: ${escape(device)} \\(0\\): dropped subsection ${escape(name)} within ${escape(within)} \\(\\d+ bytes\\) \\[guest-state: `));
+      expect(run.stderr).toMatch(new RegExp(`: ${reEscape(device)} \\(0\\): dropped subsection ${reEscape(name)} within ${reEscape(within)} \\(\\d+ bytes\\) \\[guest-state: `));
     }
     const json = JSON.parse(readFileSync(report, "utf8")) as { changes: { device: string; name: string; within: string; risk: string }[]; undecoded: unknown[] };
     expect(json.changes.map((c) => [c.device, c.name, c.within])).toEqual(where);
@@ -66,8 +68,25 @@ describe.each(cases)("subsections nested in structs of %s", (file, names, where)
     expect(verify.code, verify.stderr + verify.printed).toBe(0);
   });
 
-  it("loads in QEMU 7.2, and the guest runs", async () => {
-    await expectLoadsAndRuns(await loadLike(sample, fixed, "x86_64", true));
+  it("loads in QEMU 7.2, the guest runs, and saved again it sends each subsection anew, from its own state", async () => {
+    const r = await loadLike(sample, fixed, "x86_64", true);
+    const again = join(dir, `again-${file}`);
+    try {
+      expect(r.reason ?? "", r.stderr).toBe("");
+      expect(await resumeAndCheck(r.process!)).toBe("running");
+      await r.process!.qmp.execute("stop");
+      await r.process!.qmp.execute("migrate", { uri: `exec:cat > ${shellQuote(again)}` });
+      await pollMigrate(r.process!.qmp, 60_000);
+    } finally {
+      await r.process?.cleanup();
+    }
+    const records = await decodeAll([new Uint8Array(readFileSync(again))]);
+    const devices = [...new Set(where.map(([device]) => device))];
+    const found = devices.flatMap((device) => {
+      const rec = records.find((x): x is DeviceRecord => x.kind === "device" && x.idstr === device)!;
+      return findSubsectionPlaces(rec.fields!, new Set(names)).map((p) => [device, p.node.name, p.within]);
+    });
+    expect(found).toEqual(where);
   });
 
   it("is refused by QEMU 7.2 when one byte more is cut", async () => {
@@ -84,6 +103,6 @@ describe.each(cases)("subsections nested in structs of %s", (file, names, where)
   });
 });
 
-function escape(s: string): string {
+function reEscape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
