@@ -126,6 +126,33 @@ describe("vmstate-rewrite", () => {
     expect(report.absent).toEqual([{ kind: "drop-subsection", name: "cpu/wfxt-timer" }]);
   });
 
+  it("--drop-subsection inside a struct: the line and the report say where it was, and which sections it could not search", async () => {
+    const fs = memFs({ "/d/vm.mig": X86, "/d/arm.mig": readSample("aarch64-virt-no-vmdesc.mig") });
+    const r = await runMain(rewriteMain, ["-i", "/d/vm.mig", "-o", "/d/out.mig", "--drop-subsection", "fdrive/media_rate", "--report-json", "/d/r.json"], { fs });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("vmstate-rewrite: fdc (0): dropped subsection fdrive/media_rate within state / drives[1] (24 bytes) [guest-state: ");
+    const report = JSON.parse(fs.readFileSync("/d/r.json", "utf8"));
+    expect(report.changes.map((c: { within: string }) => c.within)).toEqual(["state / drives[0]", "state / drives[1]"]);
+    expect(report.undecoded).toEqual([]);
+    const arm = await runMain(rewriteMain, ["-i", "/d/arm.mig", "--dry-run", "--drop-subsection", "cpu/irq-line-state", "--report-json", "/d/a.json"], { fs });
+    expect(arm.code, arm.stderr).toBe(0);
+    expect(arm.stderr).toContain("vmstate-rewrite: cpu (0): would drop subsection cpu/irq-line-state (28 bytes)");
+    expect(arm.stderr).not.toContain("holds subsection");
+    const undecoded = JSON.parse(fs.readFileSync("/d/a.json", "utf8")).undecoded as { device: string; instance: number }[];
+    expect(undecoded.length).toBeGreaterThan(4);
+    const names = undecoded.slice(0, 4).map((u) => `${u.device} (${u.instance})`).join(", ");
+    expect(arm.stderr).toContain(
+      `vmstate-rewrite: warning: ${undecoded.length} section(s) could not be decoded (no vmdesc or built-in schema describes them), so a subsection nested in their structs would be left in place: ${names} and ${undecoded.length - 4} more\n`,
+    );
+    // A subsection found in no section that could be decoded is not claimed to be absent from all.
+    const nested = await runMain(rewriteMain, ["-i", "/d/arm.mig", "--dry-run", "--drop-subsection", "ich9_pm/tco"], { fs });
+    expect(nested.code, nested.stderr).toBe(0);
+    expect(nested.stderr).toContain("vmstate-rewrite: no section that could be decoded holds subsection ich9_pm/tco, nothing to drop\n");
+    const strict = await runMain(rewriteMain, ["-i", "/d/arm.mig", "--dry-run", "--strict", "--drop-subsection", "ich9_pm/tco"], { fs });
+    expect(strict.code).toBe(4);
+    expect(strict.stderr).toContain("--strict refuses this rewrite: no section that could be decoded holds ich9_pm/tco");
+  });
+
   it("rejects a malformed subsection name and an id both hidden and added, exit 2", async () => {
     const bad = await runMain(rewriteMain, ["--drop-subsection", "wfxt-timer"], { stdin: [ARM] });
     expect(bad.code).toBe(2);

@@ -1,14 +1,16 @@
 /**
  * RewritePlanTransform on real QEMU streams (samples/): --add undoes --hide byte for byte,
  * --drop-subsection cuts exactly the subsection's bytes and its vmdesc entry (the rest of
- * the vmdesc text stays as QEMU wrote it), several edits of one section compose, and the
- * refusals say why.
+ * the vmdesc text stays as QEMU wrote it), at the top level of a section or inside its
+ * structs (lowering each enclosing struct's size), several edits of one section compose,
+ * and the refusals say why.
  */
 import { describe, expect, it } from "vitest";
 import { MemorySink, VmstateError } from "@vmstate/wire";
-import type { DeviceRecord, VmdescRecord } from "@vmstate/stream";
+import type { DeviceRecord, StreamRecord, VmdescRecord } from "@vmstate/stream";
 import { readCpregArrays } from "@vmstate/arm";
 import { RewritePlanTransform, applyByteEdits, rewriteStream, type RewritePlan } from "@vmstate/rewrite";
+import { findFields, type FieldTree, type SubsectionTree } from "@vmstate/vmsd";
 import { readSample } from "./support/samples.js";
 import { decodeAll, equalBytes } from "./support/decode.js";
 
@@ -16,6 +18,7 @@ const A57 = readSample("aarch64-virt-7.2-a57.mig");
 const NO_VMDESC = readSample("aarch64-virt-no-vmdesc.mig");
 const MAX4 = readSample("aarch64-virt-max-4cpu.mig");
 const X86 = readSample("x86_64-q35-seabios.mig");
+const X86_PC = readSample("x86_64-pc-seabios.mig");
 
 async function rewrite(bytes: Uint8Array, plan: RewritePlan): Promise<{ out: Uint8Array; t: RewritePlanTransform }> {
   const t = new RewritePlanTransform(plan);
@@ -104,11 +107,54 @@ describe("--drop-subsection", () => {
     expect(await vmdescText(x86.out)).not.toContain("msr_smi_count");
   });
 
-  it("uses the built-in cpu schema without a vmdesc, and says why a section it cannot decode is refused", async () => {
-    const { out } = await rewrite(NO_VMDESC, { dropSubsections: [IRQ] });
+  it("uses the built-in cpu schema without a vmdesc, lists the sections it could not search, and says why a section it cannot decode is refused", async () => {
+    const { out, t } = await rewrite(NO_VMDESC, { dropSubsections: [IRQ] });
     expect(out.length).toBe(NO_VMDESC.length - 28);
+    const opaque = (await decodeAll([NO_VMDESC])).filter((r): r is DeviceRecord => r.kind === "device" && r.fields === undefined);
+    expect(opaque.length).toBeGreaterThan(5);
+    expect(t.report.undecoded).toEqual(opaque.map((r) => ({ device: r.idstr, instance: r.instanceId, delimitedBy: "footer-scan" })));
+    expect((await rewrite(A57, { dropSubsections: [IRQ] })).t.report.undecoded).toEqual([]);
     const err = await refusal(NO_VMDESC, { dropSubsections: ["pl031/tick-offset"] });
     expect(err.message).toMatch(/cannot drop subsection pl031\/tick-offset: this section could not be decoded \(delimited by footer-scan\)/);
+  });
+
+  it("finds subsections inside struct fields (QEMU 7.2's x86 streams), lowers each enclosing struct's size, and says where each was", async () => {
+    const cases: [Uint8Array, string[], [string, string][]][] = [
+      [X86, ["ich9_pm/tco", "pckbd/extended_state"], [["0000:00:1f.0/ICH9LPC", "pm"], ["pckbd", "kbd"]]],
+      [X86_PC, ["fdrive/media_rate"], [["fdc", "state / drives[0]"], ["fdc", "state / drives[1]"]]],
+    ];
+    for (const [sample, names, where] of cases) {
+      const { out, t } = await rewrite(sample, { dropSubsections: names });
+      expect(t.report.changes.map((c) => c.kind === "dropped-subsection" && [c.device, c.within])).toEqual(where);
+      const before = await decodeAll([sample]);
+      const after = await decodeAll([out]); // walks every section with the new vmdesc, struct sizes included
+      const drops = t.report.changes.filter((c) => c.kind === "dropped-subsection");
+      for (const c of drops) {
+        const at = cutOf(device(before, c.device).fields!, c.within!, c.name);
+        expect(c.bytes).toBe(at.end - at.start);
+      }
+      for (const idstr of new Set(drops.map((c) => c.device))) {
+        const rec = device(before, idstr);
+        const cuts = drops.filter((c) => c.device === idstr).map((c) => cutOf(rec.fields!, c.within!, c.name));
+        expect(equalBytes(device(after, idstr).bytes, applyByteEdits(rec.bytes, cuts))).toBe(true);
+      }
+      // The vmdesc: QEMU's as parsed, with each entry removed and each enclosing struct's size lowered; nothing else.
+      const expected = JSON.parse(await vmdescText(sample)) as { devices: Desc[] };
+      for (const c of drops) {
+        let vmsd = expected.devices.find((d) => d.name === c.device)!;
+        for (const label of c.within!.split(" / ")) {
+          const [, name, index] = /^(.*?)(?:\[(\d+)\])?$/.exec(label)!;
+          const entry = vmsd.fields!.find((f) => f.name === name && (index === undefined || f.index === Number(index)))!;
+          entry.size! -= c.bytes;
+          vmsd = entry.struct!;
+        }
+        vmsd.subsections = vmsd.subsections!.filter((x) => x.vmsd_name !== c.name);
+        if (vmsd.subsections.length === 0) delete vmsd.subsections;
+      }
+      expect(JSON.parse(await vmdescText(out))).toEqual(expected);
+      const cut = drops.reduce((n, c) => n + c.bytes, 0);
+      expect(out.length).toBe(sample.length - cut - ((await vmdescText(sample)).length - (await vmdescText(out)).length));
+    }
   });
 
   it("reports an absent subsection, changes nothing, and --strict refuses it", async () => {
@@ -128,6 +174,29 @@ describe("--drop-subsection", () => {
     expect((await decodeAll([both.out])).some((r) => r.kind === "vmdesc")).toBe(true);
   });
 });
+
+interface Desc {
+  name?: string;
+  vmsd_name?: string;
+  index?: number;
+  size?: number;
+  struct?: Desc;
+  fields?: Desc[];
+  subsections?: Desc[];
+}
+
+function device(records: StreamRecord[], idstr: string): DeviceRecord {
+  return records.find((r): r is DeviceRecord => r.kind === "device" && r.idstr === idstr)!;
+}
+
+/** The cut of subsection `name` within the struct at `within` (`kbd`, `state / drives[1]`). */
+function cutOf(root: FieldTree, within: string, name: string) {
+  const [field, element] = within.split(" / ");
+  let struct = findFields(root, field!)[0]!;
+  if (element !== undefined) struct = struct.children!.find((e) => `${e.name}[${e.index}]` === element)!;
+  const sub: SubsectionTree = struct.subsections!.find((x) => x.name === name)!;
+  return { start: sub.start, end: sub.end, replacement: new Uint8Array(0) };
+}
 
 describe("risk classes and --strict", () => {
   it("lets an enforced change through and refuses a guest-state one", async () => {

@@ -3,7 +3,7 @@ export { applyByteEdits, type ByteEdit } from "./byte-edits.js";
 export { SectionEditTransform, type SectionEditor } from "./section-edit.js";
 export { CpregSectionEditor, type CpregEditor } from "./cpreg-section-editor.js";
 export { cpregArraysEdit } from "./cpreg-splice.js";
-export { SubsectionDropEditor, type DroppedSubsection } from "./subsection-drop.js";
+export { SubsectionDropEditor, type DroppedSubsection, type UndecodedSection } from "./subsection-drop.js";
 export { RewritePlanTransform, checkRewritePlan, type RewritePlan } from "./plan-transform.js";
 export {
   strictRefusals,
@@ -11,6 +11,7 @@ export {
   type ReportedChange,
   type ReportedRegisterChange,
   type ReportedSubsectionDrop,
+  type ReportedUndecoded,
   type ReportedAbsent,
   type ReportedUnchanged,
   type ReportedWarning,

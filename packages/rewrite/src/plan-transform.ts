@@ -14,7 +14,7 @@ export interface RewritePlan {
   readonly set?: ReadonlyMap<bigint, bigint>;
   /** Registers to insert with a value into every Arm vCPU that lacks them. */
   readonly add?: ReadonlyMap<bigint, bigint>;
-  /** Subsection names (`cpu/wfxt-timer`) to remove from every section that carries them. */
+  /** Subsection names (`cpu/wfxt-timer`, `ich9_pm/tco`) to remove from every section that carries them, at any depth. */
   readonly dropSubsections?: readonly string[];
   /** Refuse (write no device state) when a change is `guest-state` or a requested item is absent. */
   readonly strict?: boolean;
@@ -31,7 +31,7 @@ export function checkRewritePlan(plan: RewritePlan): void {
   for (const name of plan.dropSubsections ?? []) {
     const slash = name.indexOf("/");
     if (slash <= 0 || slash === name.length - 1 || name.length > 255) {
-      throw new RangeError(`${JSON.stringify(name)} is not a subsection name such as cpu/wfxt-timer (its device's name, '/', its own)`);
+      throw new RangeError(`${JSON.stringify(name)} is not a subsection name such as cpu/wfxt-timer (the name of the vmsd that sends it, '/', its own)`);
     }
   }
 }
@@ -47,7 +47,7 @@ const DROP_WHY = "the guest's state in it is dropped; the destination keeps its 
  * {@link strictRefusals} lists. The report is complete even when the rewrite is refused.
  */
 export class RewritePlanTransform extends SectionEditTransform {
-  readonly report: RewriteReport = { changes: [], absent: [], unchanged: [], warnings: [], cpus: [] };
+  readonly report: RewriteReport = { changes: [], absent: [], unchanged: [], warnings: [], cpus: [], undecoded: [] };
   private readonly cpregs: CpregSectionEditor | undefined;
   private readonly drops: SubsectionDropEditor | undefined;
   /** "kind:id" → how many vCPUs lacked the id (hide/set) or held it already (add). */
@@ -106,9 +106,11 @@ export class RewritePlanTransform extends SectionEditTransform {
   private gatherDrops(): void {
     if (!this.drops) return;
     for (const d of this.drops.dropped) {
-      this.report.changes.push({ kind: "dropped-subsection", device: d.idstr, instance: d.instanceId, name: d.name, bytes: d.bytes, risk: "guest-state", why: DROP_WHY });
+      const within = d.within === "" ? {} : { within: d.within };
+      this.report.changes.push({ kind: "dropped-subsection", device: d.idstr, instance: d.instanceId, name: d.name, ...within, bytes: d.bytes, risk: "guest-state", why: DROP_WHY });
     }
     for (const name of this.drops.absent()) this.report.absent.push({ kind: "drop-subsection", name });
+    for (const u of this.drops.undecoded) this.report.undecoded.push({ device: u.idstr, instance: u.instanceId, delimitedBy: u.delimitedBy });
   }
 
   private gatherRegisters(info: StreamInfo, cpregs: CpregSectionEditor): void {

@@ -20,9 +20,22 @@ export interface ReportedSubsectionDrop {
   device: string;
   instance: number;
   name: string;
+  /** Where in the section it was, when not at its top level: the field path of the struct or subsection that sent it (`pm`, `state / drives[1]`). */
+  within?: string;
   bytes: number;
   risk: RiskClass;
   why: string;
+}
+
+/**
+ * A section --drop-subsection could not look into (no vmdesc describes it and no built-in
+ * schema knows it): a subsection nested in one of its structs would be left in place.
+ */
+export interface ReportedUndecoded {
+  device: string;
+  instance: number;
+  /** How its end was found instead of by decoding it. */
+  delimitedBy: string;
 }
 
 /** One change the rewrite made (or, with --dry-run, would make). */
@@ -64,6 +77,8 @@ export interface RewriteReport {
   warnings: ReportedWarning[];
   /** Register count per vCPU whose count changed, before and after. */
   cpus: { vcpu: number; before: number; after: number }[];
+  /** With --drop-subsection: the sections that could not be searched for the subsections. */
+  undecoded: ReportedUndecoded[];
 }
 
 /**
@@ -76,7 +91,7 @@ export function strictRefusals(report: RewriteReport): string[] {
       c.kind === "dropped-subsection"
         ? `${c.device} (${c.instance}): dropping ${c.name} is guest-state`
         : `cpu (${c.vcpu}): ${c.kind} ${c.name} (${c.id}) is guest-state (${c.why})`),
-    ...report.absent.map((a) => (a.id === undefined ? `no section holds ${a.name}` : `${a.id} ${a.name} is in no vCPU`)),
+    ...report.absent.map((a) => (a.id === undefined ? `no section ${report.undecoded.length > 0 ? "that could be decoded " : ""}holds ${a.name}` : `${a.id} ${a.name} is in no vCPU`)),
     ...report.warnings.filter((w) => w.code === "PARTLY_ABSENT").map((w) => `${w.id} ${w.name}: ${w.message}`),
   ];
 }

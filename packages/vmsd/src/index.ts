@@ -34,3 +34,6 @@ export type { ScalarKind, ScalarKinds, ScalarValue } from "./field-values.js";
 export { setArrayLen } from "./vmdesc-edit.js";
 export type { NewFieldTemplate } from "./vmdesc-edit.js";
 export { removeSubsection } from "./vmdesc-subsections.js";
+export type { VmsdStep } from "./vmdesc-subsections.js";
+export { findSubsectionPlaces } from "./subsection-search.js";
+export type { SubsectionPlace } from "./subsection-search.js";

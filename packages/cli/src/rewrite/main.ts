@@ -19,7 +19,7 @@ const DESCRIPTION = [
   "A mapped-ram file (migrate file: with the mapped-ram capability, or libvirt's sparse save format) is mostly holes: with -i/-o or --in-place only its device state is written and the holes stay holes; through a pipe they travel as zeros.",
   "With no change requested it validates the stream and copies it byte for byte. A file as input is not read through: its device state is found from the end, and only that is decoded and rewritten (--check-ram reads every record).",
   "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). --add inserts a register the destination expects (kept sorted; an id already present is left alone when it holds that value, and refused otherwise). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2.",
-  "--drop-subsection removes a subsection an older destination does not know (e.g. cpu/wfxt-timer, which QEMU 11.1 sends and 7.2 refuses) from every section of its device, and from the vmdesc. The section must be decodable: described by the vmdesc, or the Arm cpu section.",
+  "--drop-subsection removes a subsection, named as QEMU names it (cpu/wfxt-timer, which QEMU 11.1 sends and 7.2 refuses; ich9_pm/tco, which q35's ICH9LPC sends inside its pm struct), from every section that carries it: at the section's top level, or nested in a subsection or a struct field at any depth (the report says within which). The vmdesc follows: the subsection's entry goes, and every struct that held it records its size that many bytes smaller. Only a decodable section can be searched (described by the vmdesc, or the Arm cpu section): one whose own subsection it would be is refused when it cannot be decoded, any other is listed as undecoded in a warning and in the report.",
   "--fit DEST makes the stream fit a destination in one step: DEST is a stream that destination saved (or a file of its register ids), --dest-qemu names its QEMU release, and the rewrite is the one `vmstate-inspect explain SRC --dest DEST` proposes (hide, set, add, drop-subsection), worked out once the stream has been read and applied in the same pass. It refuses (exit 4) when the destination would refuse the stream for a reason no rewrite changes (machine type, devices).",
   "Every change is one line on stderr with its risk class: [tolerated] QEMU itself accepts the stream without it (QEMU 11.1 tolerates KVM_REG_ARM_VENDOR_HYP_BMAP_2 missing when it is 0, and TCR2_EL1, PIRE0_EL1, PIR_EL1 missing); [enforced] a read-only register (ID registers, CLIDR, CTR, L2CTLR, ...) whose value the destination imposes anyway; [guest-state] anything else: the guest loses or sees another value (a hidden register holding real state, a set or added writable register, a dropped subsection). --strict refuses (exit 4, no device state written) when any change is guest-state or a requested register or subsection is absent.",
 ].join("\n\n");
@@ -63,7 +63,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
             type: "string",
             array: true,
             default: [],
-            describe: "DEVICE/NAME (e.g. cpu/wfxt-timer): remove that subsection from every section that carries it; repeatable",
+            describe: "DEVICE/NAME (e.g. cpu/wfxt-timer, ich9_pm/tco; DEVICE is the vmsd that sends it): remove that subsection, wherever it is in a section (struct fields included), from every section that carries it; repeatable",
           })
           .option("strict", {
             type: "boolean",
@@ -116,7 +116,7 @@ async function fitTransform(args: RewriteArgs, io: CliIo): Promise<FitTransform>
   return new FitTransform(dest, { srcName: args.input === "-" ? "SRC" : args.input, strict: args.strict, ...(destQemu ? { destQemu } : {}) });
 }
 
-const EMPTY_REPORT: RewriteReport = { changes: [], absent: [], unchanged: [], warnings: [], cpus: [] };
+const EMPTY_REPORT: RewriteReport = { changes: [], absent: [], unchanged: [], warnings: [], cpus: [], undecoded: [] };
 
 /** What --fit found, before its changes: the destination and its verdict on the stream as it came. */
 function fitLine(fit: FitTransform, args: RewriteArgs): string | undefined {
