@@ -24,7 +24,7 @@ export { allRegisterNames, lookupRegisterName, namesOfRegister, registerName, tw
 export type { RegisterName, RegisterSpace } from "./names.js";
 export { describeRegister, isReadOnlyIdRegister } from "./describe.js";
 export type { RegisterDescription } from "./describe.js";
-export { editDistance, suggestRegisterNames } from "./suggest.js";
+export { suggestRegisterNames } from "./suggest.js";
 export {
   parseRegisterId, parseRegisterList, parseRegisterListText, parseRegisterValue, parseSetAssignment, parseSetList,
   splitRegisterList,
