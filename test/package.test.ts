@@ -4,8 +4,8 @@
  * runs from any directory, and starts from its code cache (how fast is `npm run bench`'s
  * business, not a test's).
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,6 +66,27 @@ describe.each(packs.map((p) => [p.name, p] as const))("npm pack of %s", (name, p
   });
 });
 
+describe("npm pack", () => {
+  it("builds first: a package without dist/ packs its compiled modules", () => {
+    // packages/wire copied with what its build needs, so the real dist/ is left alone.
+    const dir = mkdtempSync(join(tmpdir(), "vmstate-prepack-"));
+    try {
+      cpSync(join(root, "tsconfig.base.json"), join(dir, "tsconfig.base.json"));
+      cpSync(join(root, "packages/wire"), join(dir, "packages/wire"), { recursive: true, filter: (f) => f !== join(root, "packages/wire/dist") });
+      symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+      const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--offline"], { cwd: join(dir, "packages/wire"), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as Packed[];
+      expect(packed!.files.map((f) => f.path)).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.d.ts"]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(packs.map((p) => p.name))("of %s runs its build (prepack)", (name) => {
+    const build = name === "@vmstate/cli" ? "tsc -b && node scripts/bundle.mjs" : "tsc -b";
+    expect(packageJson(name).scripts.prepack).toBe(build);
+  });
+});
+
 describe("the library packages", () => {
   it.each(packs.filter((p) => p.name !== "@vmstate/cli").map((p) => p.name))("%s exports its types first, then ES modules", (name) => {
     const dot = packageJson(name).exports["."];
@@ -78,6 +99,10 @@ describe("the library packages", () => {
 describe("the CLI package", () => {
   const pkg = packageJson("@vmstate/cli");
   const files = packs.find((p) => p.name === "@vmstate/cli")!.files.map((f) => f.path);
+
+  it("ships no directory of the machine that built it (bundles, code caches)", () => {
+    for (const f of files) expect(readFileSync(join(root, "packages/cli", f)).includes(root), f).toBe(false);
+  });
 
   it("depends on nothing: the workspace packages and yargs are bundled", () => {
     expect(pkg.dependencies).toBeUndefined();

@@ -51,11 +51,13 @@ function readCache(name) {
   }
 }
 
-/** Compiles a bundle inside the wrapper CommonJS uses (the cache belongs to this text). */
-function compileBundle(name, cachedData) {
-  const file = bundlePath(name);
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
-  return new Script(source, { filename: file, cachedData });
+/**
+ * Compiles a bundle inside the wrapper CommonJS uses (the cache belongs to this text), named
+ * `filename` in stack traces (V8 takes the name from here, not from the cache).
+ */
+function compileBundle(name, cachedData, filename = bundlePath(name)) {
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath(name), "utf8")}\n})`;
+  return new Script(source, { filename, cachedData });
 }
 
 /**
@@ -71,11 +73,11 @@ function cacheState(name, cachedData, script) {
 
 /**
  * Runs a bundle, with `cachedData` when given, and returns its compiled script (from which
- * a code cache can be made once it has run).
+ * a code cache can be made once it has run; V8 puts the script's `filename` into it).
  */
-function runBundle(name, cachedData) {
+function runBundle(name, cachedData, filename) {
   const file = bundlePath(name);
-  const script = compileBundle(name, cachedData);
+  const script = compileBundle(name, cachedData, filename);
   if (process.env.VMSTATE_DEBUG_CODE_CACHE) writeSync(2, `vmstate: code cache of ${name}: ${cacheState(name, cachedData, script)}\n`);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, file, dirname(file));
