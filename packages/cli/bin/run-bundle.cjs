@@ -53,7 +53,8 @@ function readCache(name) {
 
 /**
  * Compiles a bundle inside the wrapper CommonJS uses (the cache belongs to this text), named
- * `filename` in stack traces (V8 takes the name from here, not from the cache).
+ * `filename`. A script compiled from a cache keeps the name the cache was made under (V8 20.x
+ * ignores this one then), so stack traces name the bundle as scripts/code-cache.cjs did.
  */
 function compileBundle(name, cachedData, filename = bundlePath(name)) {
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath(name), "utf8")}\n})`;
@@ -73,7 +74,7 @@ function cacheState(name, cachedData, script) {
 
 /**
  * Runs a bundle, with `cachedData` when given, and returns its compiled script (from which
- * a code cache can be made once it has run; V8 puts the script's `filename` into it).
+ * a code cache can be made once it has run; V8 stores the script's `filename` in it).
  */
 function runBundle(name, cachedData, filename) {
   const file = bundlePath(name);
