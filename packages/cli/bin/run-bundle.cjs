@@ -53,8 +53,8 @@ function readCache(name) {
 
 /**
  * Compiles a bundle inside the wrapper CommonJS uses (the cache belongs to this text), named
- * `filename`. A script compiled from a cache keeps the name the cache was made under (Node 20's V8
- * ignores this one then), so stack traces name the bundle as scripts/code-cache.cjs did.
+ * `filename`. A script compiled from a cache keeps the name the cache was made under (Node
+ * 20's V8 ignores this one then): stack traces name the bundle as scripts/code-cache.cjs did.
  */
 function compileBundle(name, cachedData, filename = bundlePath(name)) {
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath(name), "utf8")}\n})`;
