@@ -51,7 +51,7 @@ const quietOption = (c: Argv): Argv =>
 const progressOption = (c: Argv): Argv =>
   c.option("progress", { type: "boolean", default: true, describe: "a progress bar when stderr is a terminal and the input's size is known (--no-progress: none)" });
 
-/** Every stream-reading command's options: its positionals, then -q, then --json when it has a document. */
+/** What every stream-reading command adds to its positionals: --json when schemas/ describes its output, and -q. */
 const reading = (c: Argv, json?: JsonDocumentName): Argv => quietOption(json === undefined ? c : jsonOption(json)(c));
 
 /** `vmstate-inspect`: returns the exit code (the bin shim sets it). */
