@@ -4,7 +4,8 @@
  * follows the input however it is given and stays out of the way when asked, the vmdesc as
  * the stream has it, and JSON documents that say their version and follow their schemas.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectMain, rewriteMain } from "@vmstate/cli";
@@ -16,13 +17,35 @@ import { checkJsonDocument } from "./support/json-schemas.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
 
 const SAMPLE = "aarch64-virt-max-1cpu.mig";
-const INSPECT_COMMANDS = ["summary", "sections", "cpregs", "diff", "explain", "dump", "extract-ram", "verify"];
+const schemasDir = resolve(import.meta.dirname, "../schemas");
+
+/** Every vmstate-inspect command, as its completion lists them (so none can be left out here). */
+async function inspectCommands(): Promise<string[]> {
+  const r = await runMain(inspectMain, ["--get-completions", ""]);
+  const commands = r.printed.split("\n").filter(Boolean);
+  expect(commands).toEqual(expect.arrayContaining(["summary", "verify", "report", "xml", "completion"]));
+  return commands;
+}
+const INSPECT_COMMANDS = await inspectCommands();
 
 describe("help", () => {
-  it.each(INSPECT_COMMANDS)("vmstate-inspect %s --help ends with the exit codes", async (command) => {
-    const r = await runMain(inspectMain, [command, "--help"]);
+  const helps: [string, typeof inspectMain, string[]][] = [
+    ["vmstate-inspect --help", inspectMain, ["--help"]],
+    ...INSPECT_COMMANDS.map((c): [string, typeof inspectMain, string[]] => [`vmstate-inspect ${c} --help`, inspectMain, [c, "--help"]]),
+    ["vmstate-rewrite --help", rewriteMain, ["--help"]],
+    ["vmstate-rewrite completion --help", rewriteMain, ["completion", "--help"]],
+  ];
+
+  it.each(helps)("%s ends with the exit codes", async (_, main, argv) => {
+    const r = await runMain(main, argv);
     expect(r.code).toBe(0);
     expect(r.printed.trimEnd().endsWith(EXIT_CODES_HELP)).toBe(true);
+  });
+
+  it("vmstate-inspect report --help gives the exit codes of its verdict (as explain's)", async () => {
+    const r = await runMain(inspectMain, ["report", "--help"]);
+    expect(r.printed).toMatch(/^ {2}6 {3}the destination would refuse the stream \(vmstate-inspect explain, and\n {6}report with --dest/m);
+    expect(r.printed).toMatch(/^ {2}7 {3}.*report with --dest/m);
   });
 
   it("vmstate-inspect with no command lists the commands on stderr (exit 2)", async () => {
@@ -31,6 +54,90 @@ describe("help", () => {
     expect(r.printed).toBe("");
     for (const command of INSPECT_COMMANDS) expect(r.stderr).toMatch(new RegExp(`^ +vmstate-inspect ${command}\\b`, "m"));
     expect(r.stderr).toContain(EXIT_CODES_HELP);
+  });
+});
+
+describe("--json", () => {
+  it.each(INSPECT_COMMANDS)("is offered by vmstate-inspect %s exactly when schemas/ describes its output", async (command) => {
+    const help = (await runMain(inspectMain, [command, "--help"])).printed;
+    const hasSchema = existsSync(join(schemasDir, `${command}.schema.json`));
+    expect(help.includes("--json"), help).toBe(hasSchema);
+    if (hasSchema) expect(help).toContain(`schemas/${command}.schema.json`);
+  });
+
+  it("is a usage error before the command name, which says where it goes", async () => {
+    const r = await runMain(inspectMain, ["--json", "summary", join(SAMPLES_DIR, SAMPLE)]);
+    expect(r.code).toBe(2);
+    expect(r.printed).toBe("");
+    expect(r.stderr).toBe("vmstate-inspect: --json comes before the command name: options follow it (e.g. vmstate-inspect summary --json vm.mig)\nTry 'vmstate-inspect --help'.\n");
+    expect((await runMain(inspectMain, ["-q", "verify", join(SAMPLES_DIR, SAMPLE)])).code).toBe(2);
+  });
+
+  it("works anywhere after the command name", async () => {
+    const file = join(SAMPLES_DIR, SAMPLE);
+    const before = await runMain(inspectMain, ["summary", "--json", file]);
+    const after = await runMain(inspectMain, ["summary", file, "--json"]);
+    expect([before.code, after.code]).toEqual([0, 0]);
+    expect(JSON.parse(after.printed).machine).toBe("virt-7.2");
+    expect(after.printed).toBe(before.printed);
+  });
+
+  it("vmstate-inspect xml --json: the XML as stored, with what the header says (validated by its schema)", async () => {
+    const image = join(SAMPLES_DIR, "libvirt", "gzip.sav");
+    const text = await runMain(inspectMain, ["xml", image]);
+    const r = await runMain(inspectMain, ["xml", "--json", image]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.printed);
+    expect(doc).toMatchObject({ schemaVersion: 1, file: image, complete: true, format: "gzip" });
+    expect(doc.domainXml.endsWith("\n") ? doc.domainXml : `${doc.domainXml}\n`).toBe(text.printed);
+    expect(doc.domainXml).toContain("<name>vmstate-save-test</name>");
+  });
+});
+
+describe("-q", () => {
+  const bytes = readSample(SAMPLE);
+  const tty = { stdin: [bytes], stderrIsTTY: true, stdinSize: bytes.length };
+
+  it.each(INSPECT_COMMANDS.filter((c) => c !== "xml" && c !== "completion"))("is offered by vmstate-inspect %s, meaning the same", async (command) => {
+    const help = (await runMain(inspectMain, [command, "--help"])).printed;
+    expect(help).toMatch(/-q, --quiet +nothing on stderr but errors/);
+  });
+
+  it("keeps dump's left-out fields off stderr, not its output", async () => {
+    const file = join(SAMPLES_DIR, "aarch64-virt-no-vmdesc.mig");
+    const loud = await runMain(inspectMain, ["dump", "--format", "analyze-migration", file]);
+    expect(loud.stderr).toMatch(/^vmstate-inspect: left out timer \(0\)/m);
+    const quiet = await runMain(inspectMain, ["dump", "-q", "--format", "analyze-migration", file]);
+    expect([quiet.code, quiet.stderr, quiet.printed]).toEqual([loud.code, "", loud.printed]);
+  });
+
+  it("keeps verify's count line and progress off stderr; the problems are still the output, the exit status still 1", async () => {
+    const cut = bytes.subarray(0, 300000);
+    const loud = await runMain(inspectMain, ["verify", "-"], { stdin: [cut], stderrIsTTY: true, stdinSize: cut.length });
+    expect(loud.code).toBe(1);
+    expect(loud.stderr).toContain("<stdin>: 1 problem found");
+    const quiet = await runMain(inspectMain, ["verify", "--quiet", "-"], { stdin: [cut], stderrIsTTY: true, stdinSize: cut.length });
+    expect([quiet.code, quiet.stderr, quiet.printed]).toEqual([1, "", loud.printed]);
+  });
+
+  it("keeps extract-ram's progress off stderr", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmstate-quiet-"));
+    try {
+      const loud = await runMain(inspectMain, ["extract-ram", "-", join(dir, "loud")], tty);
+      expect(loud.stderr).toContain("\rextract-ram [");
+      const r = await runMain(inspectMain, ["extract-ram", "-q", "-", join(dir, "ram")], tty);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe("");
+      expect(readdirSync(join(dir, "ram")).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves errors on stderr", async () => {
+    const r = await runMain(inspectMain, ["summary", "-q", "/nonexistent.mig"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("/nonexistent.mig");
   });
 });
 
@@ -104,8 +211,6 @@ describe("dump --vmdesc", () => {
 });
 
 describe("JSON documents", () => {
-  const schemasDir = resolve(import.meta.dirname, "../schemas");
-
   it("have a schema in schemas/ for each versioned document, stating that version", () => {
     for (const [name, version] of Object.entries(JSON_SCHEMA_VERSIONS)) {
       const schema = JSON.parse(readFileSync(join(schemasDir, `${name}.schema.json`), "utf8"));

@@ -78,7 +78,7 @@ describe.each<Shell>(["bash", "zsh"])("completion in %s", (shell) => {
       "vmstate-rewrite --add ID_AA64DFR1\t0",
       "vmstate-rewrite --set=ID_DFR0_E\t0",
       // The word after a `=` belongs to the one before it, not a file or command name.
-      "vmstate-inspect --json=true su",
+      "vmstate-inspect summary --json=true saves/gu",
     ];
     expect(completeInShell(shell, lines, cwd, bins)).toEqual([
       "vmstate-rewrite --hide VENDOR_HYP_BMAP_2",
@@ -90,7 +90,7 @@ describe.each<Shell>(["bash", "zsh"])("completion in %s", (shell) => {
       "vmstate-rewrite --set ID_DFR0_EL1=0x03010066",
       "vmstate-rewrite --add ID_AA64DFR1_EL1=0",
       "vmstate-rewrite --set=ID_DFR0_EL1=0",
-      "vmstate-inspect --json=true summary",
+      "vmstate-inspect summary --json=true saves/guest-11.1.mig",
     ]);
   });
 

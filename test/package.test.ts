@@ -1,11 +1,11 @@
 /**
  * What `npm pack` gives, as a user installs it: every package's tarball holds exactly what
  * runs and says who may use it and where to report bugs; the CLI's tarball installs alone,
- * runs from any directory, and starts from its code cache (how fast is `npm run bench`'s
- * business, not a test's).
+ * runs from any directory, and starts from its code cache, in the CPU time it takes in the
+ * repository (`npm run bench` gives the figures beside `node -e 0`).
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { ISSUES_URL } from "../packages/cli/src/exit-codes.js";
 import { SAMPLES_DIR } from "./support/samples.js";
 import { completeInShell } from "./support/shell-completion.js";
 import { installCli, npm, type InstalledCli } from "../bench/install-cli.js";
+import { cpuSeconds, median } from "../bench/timing.js";
 
 const root = resolve(import.meta.dirname, "..");
 const rootPkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -66,6 +67,27 @@ describe.each(packs.map((p) => [p.name, p] as const))("npm pack of %s", (name, p
   });
 });
 
+describe("npm pack", () => {
+  it("builds first: a package without dist/ packs its compiled modules", () => {
+    // packages/wire copied with what its build needs, so the real dist/ is left alone.
+    const dir = mkdtempSync(join(tmpdir(), "vmstate-prepack-"));
+    try {
+      cpSync(join(root, "tsconfig.base.json"), join(dir, "tsconfig.base.json"));
+      cpSync(join(root, "packages/wire"), join(dir, "packages/wire"), { recursive: true, filter: (f) => f !== join(root, "packages/wire/dist") });
+      symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+      const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--offline"], { cwd: join(dir, "packages/wire"), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as Packed[];
+      expect(packed!.files.map((f) => f.path)).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.d.ts"]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(packs.map((p) => p.name))("of %s runs its build (prepack)", (name) => {
+    const build = name === "@vmstate/cli" ? "tsc -b && node scripts/bundle.mjs" : "tsc -b";
+    expect(packageJson(name).scripts.prepack).toBe(build);
+  });
+});
+
 describe("the library packages", () => {
   it.each(packs.filter((p) => p.name !== "@vmstate/cli").map((p) => p.name))("%s exports its types first, then ES modules", (name) => {
     const dot = packageJson(name).exports["."];
@@ -78,6 +100,10 @@ describe("the library packages", () => {
 describe("the CLI package", () => {
   const pkg = packageJson("@vmstate/cli");
   const files = packs.find((p) => p.name === "@vmstate/cli")!.files.map((f) => f.path);
+
+  it("ships no directory of the machine that built it (bundles, code caches)", () => {
+    for (const f of files) expect(readFileSync(join(root, "packages/cli", f)).includes(root), f).toBe(false);
+  });
 
   it("depends on nothing: the workspace packages and yargs are bundled", () => {
     expect(pkg.dependencies).toBeUndefined();
@@ -143,5 +169,16 @@ describe("the CLI tarball installed alone", () => {
   it.each(["vmstate-rewrite", "vmstate-inspect"])("%s starts from its code cache, the bundle being the one it was made from", (name) => {
     const r = spawnSync(installed(name), ["--version"], { cwd: elsewhere, encoding: "utf8", env: { ...process.env, VMSTATE_DEBUG_CODE_CACHE: "1" } });
     expect(r.stderr).toMatch(/^vmstate: code cache of \w+: accepted$/m);
+  });
+
+  it.each(["vmstate-rewrite", "vmstate-inspect"])("%s takes, installed, within 15% of the start-up CPU time it takes in the repository", (name) => {
+    // Alternating, so a change in the machine's load weighs on both alike; medians.
+    const repo: number[] = [];
+    const installedRuns: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      repo.push(cpuSeconds(join(root, "packages/cli/bin", `${name}.cjs`), ["--version"], elsewhere));
+      installedRuns.push(cpuSeconds(installed(name), ["--version"], elsewhere));
+    }
+    expect(median(installedRuns) / median(repo), `installed ${installedRuns.join(" ")}; repository ${repo.join(" ")}`).toBeLessThan(1.15);
   });
 });

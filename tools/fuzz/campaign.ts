@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StreamDecoder, type StreamRecord } from "@vmstate/stream";
 import { mutate, xorshift, type Target } from "./mutate.js";
-import { check, type Violation } from "./oracle.js";
+import { check, type Run, type Violation } from "./oracle.js";
 import { peakRss } from "./memory.js";
 
 /** A register every Arm sample holds, for the `--hide` run. */
@@ -30,6 +30,8 @@ export interface MutantResult {
   mutator: string;
   detail: string;
   bytes: Uint8Array;
+  /** Each command's run on the mutant. */
+  runs: Run[];
   violations: Violation[];
 }
 
@@ -81,7 +83,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> 
     }
     figures.violations += violations.length;
     figures.seconds = Math.round((Date.now() - started) / 1000);
-    o.onMutant?.(i, { sample: t.sample, mutator: m.mutator, detail: m.detail, bytes: m.bytes, violations }, figures);
+    o.onMutant?.(i, { sample: t.sample, mutator: m.mutator, detail: m.detail, bytes: m.bytes, runs, violations }, figures);
   }
   return figures;
 }

@@ -23,6 +23,8 @@ import { inspectMain, rewriteMain, type CliIo } from "../../packages/cli/src/ind
 /** What one command run left behind. */
 export interface Run {
   command: string;
+  /** The command line, for what the output is (`--json`: a document of schemas/ARGV[0]). */
+  argv: string[];
   code: number;
   out: string;
   stderr: string;
@@ -54,7 +56,7 @@ async function run(command: string, main: Main, argv: string[], stdin: Uint8Arra
     stdinSize: () => undefined,
   };
   const code = await main(argv, io);
-  return { command, code, out: printed || Buffer.from(stdout.bytes()).toString("latin1"), stderr };
+  return { command, argv, code, out: printed || Buffer.from(stdout.bytes()).toString("latin1"), stderr };
 }
 
 /**

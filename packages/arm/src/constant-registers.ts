@@ -37,7 +37,7 @@ const OTHER_CONSTANTS: ReadonlySet<bigint> = new Set([
  * The read-only ID space of {@link isReadOnlyIdRegister} (op0=3, op1=0, CRn=0) is the known
  * case; this adds the rest of the CRn=0 identification block that is read-only (op1=1:
  * CCSIDR, CLIDR, CCSIDR2, AIDR; op1=3: CTR, DCZID; not op1=2, CSSELR, which is writable)
- * and {@link OTHER_CONSTANTS}.
+ * and a few constant registers outside it (L2CTLR, CBAR, RMR, DBGDIDR, DBGDEVID).
  */
 export function isConstantRegister(id: bigint): boolean {
   if (isReadOnlyIdRegister(id) || OTHER_CONSTANTS.has(id)) return true;

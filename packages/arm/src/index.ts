@@ -19,17 +19,16 @@ export {
 export type {
   Cp32RegId, Cp64RegId, CoreRegId, DemuxRegId, FwFeatBmapRegId, FwRegId, OtherRegId, RegId, RegSize, SveRegId, SysRegId,
 } from "./regid.js";
-export { CORE_LAYOUT, defaultRegSize, genericRegName, regFieldsText } from "./regid-format.js";
+export { CORE_LAYOUT, defaultRegSize } from "./regid-format.js";
 export { allRegisterNames, lookupRegisterName, namesOfRegister, registerName, twinRegister } from "./names.js";
 export type { RegisterName, RegisterSpace } from "./names.js";
 export { describeRegister, isReadOnlyIdRegister } from "./describe.js";
 export type { RegisterDescription } from "./describe.js";
-export { editDistance, suggestRegisterNames } from "./suggest.js";
+export { suggestRegisterNames } from "./suggest.js";
 export {
   parseRegisterId, parseRegisterList, parseRegisterListText, parseRegisterValue, parseSetAssignment, parseSetList,
-  splitRegisterList,
 } from "./parse.js";
-export { checkCpregRequest, findCpreg, planCpregEdit, validateCpregList } from "./cpreg-edit.js";
+export { checkCpregRequest, planCpregEdit, validateCpregList } from "./cpreg-edit.js";
 export type {
   CpregAbsent, CpregAddConflict, CpregChange, CpregEditPlan, CpregEditRequest, CpregList, CpregUnchanged,
 } from "./cpreg-edit.js";

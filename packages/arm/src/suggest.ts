@@ -8,7 +8,7 @@ import { allRegisterNames, lookupRegisterName } from "./names.js";
 const KVM_PREFIX = /^KVM_REG_ARM(64)?_/;
 
 /** Edit distance with adjacent transpositions (optimal string alignment). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d = new Array<number>(rows * cols);

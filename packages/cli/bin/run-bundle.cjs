@@ -51,11 +51,14 @@ function readCache(name) {
   }
 }
 
-/** Compiles a bundle inside the wrapper CommonJS uses (the cache belongs to this text). */
-function compileBundle(name, cachedData) {
-  const file = bundlePath(name);
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
-  return new Script(source, { filename: file, cachedData });
+/**
+ * Compiles a bundle inside the wrapper CommonJS uses (the cache belongs to this text), named
+ * `filename`. A script compiled from a cache keeps the name the cache was made under (Node
+ * 20's V8 ignores this one then): stack traces name the bundle as scripts/code-cache.cjs did.
+ */
+function compileBundle(name, cachedData, filename = bundlePath(name)) {
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath(name), "utf8")}\n})`;
+  return new Script(source, { filename, cachedData });
 }
 
 /**
@@ -71,11 +74,11 @@ function cacheState(name, cachedData, script) {
 
 /**
  * Runs a bundle, with `cachedData` when given, and returns its compiled script (from which
- * a code cache can be made once it has run).
+ * a code cache can be made once it has run; V8 stores the script's `filename` in it).
  */
-function runBundle(name, cachedData) {
+function runBundle(name, cachedData, filename) {
   const file = bundlePath(name);
-  const script = compileBundle(name, cachedData);
+  const script = compileBundle(name, cachedData, filename);
   if (process.env.VMSTATE_DEBUG_CODE_CACHE) writeSync(2, `vmstate: code cache of ${name}: ${cacheState(name, cachedData, script)}\n`);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, file, dirname(file));

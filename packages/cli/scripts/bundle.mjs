@@ -10,6 +10,7 @@
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { binNodeFlags } from "./bin-node-flags.cjs";
 
@@ -82,7 +83,9 @@ function loadOnFirstCall(pkgName) {
         if (args.kind !== "import-statement") return { errors: [{ text: `${pkgName} is loaded with ${args.kind}; the stand-in serves import statements only` }] };
         const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, namespace: "load-on-first-call" });
         if (real.errors.length > 0) return { errors: real.errors };
-        return { path: real.path, namespace: "load-on-first-call" };
+        // Relative to the package: esbuild names a module of a plugin's namespace by its path in
+        // a comment, and the bundle must not carry the build machine's directories.
+        return { path: `./${relative(pkgDir, real.path)}`, namespace: "load-on-first-call" };
       });
       b.onLoad({ filter: /.*/, namespace: "load-on-first-call" }, (args) => ({
         resolveDir: pkgDir,

@@ -14,7 +14,9 @@ const { bundlePath, cachePath, digestPath, runBundle } = require("../bin/run-bun
 
 const [name, ...args] = process.argv.slice(2);
 process.argv = [process.argv[0], name, ...args];
-const script = runBundle(name, undefined);
+// Named as the package has it, not by where it was built: the cache is shipped, V8 stores
+// the name in it, and a script compiled from the cache keeps that name in stack traces.
+const script = runBundle(name, undefined, `@vmstate/cli/dist/bundle/${name}.cjs`);
 process.on("exit", (code) => {
   if (code !== 0) return;
   const digest = createHash("sha256").update(readFileSync(bundlePath(name))).digest("hex");

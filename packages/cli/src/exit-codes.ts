@@ -15,9 +15,9 @@ export const EXIT = {
   REFUSED: 4,
   /** `vmstate-inspect diff --exit-code`: the streams differ (like `git diff --exit-code`). */
   DIFFERENT: 5,
-  /** `vmstate-inspect explain`: the destination would refuse the stream. */
+  /** `vmstate-inspect explain` (and `report --dest`): the destination would refuse the stream. */
   WOULD_REFUSE: 6,
-  /** `vmstate-inspect explain`: whether the destination loads the stream cannot be told (the report says why). */
+  /** `vmstate-inspect explain` (and `report --dest`): whether the destination loads the stream cannot be told (the report says why). */
   CANNOT_TELL: 7,
   /** A bug in vmstate: please report it with the input at {@link ISSUES_URL}. */
   INTERNAL: 70,
@@ -46,8 +46,9 @@ export const EXIT_CODES_HELP = [
   "      register or subsection), nothing in the stream to apply the change to,",
   "      or --add found the register holding another value",
   "  5   differences found (vmstate-inspect diff --exit-code)",
-  "  6   the destination would refuse the stream (vmstate-inspect explain)",
-  "  7   whether it would load cannot be told (vmstate-inspect explain)",
+  "  6   the destination would refuse the stream (vmstate-inspect explain, and",
+  "      report with --dest, which still writes the page)",
+  "  7   whether it would load cannot be told (explain; report with --dest)",
   "  70  internal error: a bug in vmstate; please report it, with the input,",
   `      at ${ISSUES_URL}`,
 ].join("\n");

@@ -16,6 +16,7 @@ export const JSON_SCHEMA_VERSIONS = {
   dump: 1,
   "extract-ram": 1,
   verify: 1,
+  xml: 1,
   "rewrite-report": 1,
 } as const;
 

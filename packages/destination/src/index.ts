@@ -7,10 +7,7 @@
 export { explainLoad } from "./explain.js";
 export type { Destination, Explanation, ExplainOptions, Verdict } from "./explain.js";
 export { parseQemuRelease, WORDING_RELEASES, type QemuRelease, type QemuWording } from "./release.js";
-export { proposeFix, fixedName, FIXABLE_KINDS } from "./rewrite-fix.js";
-export type { RewriteFix } from "./rewrite-fix.js";
+export { FIXABLE_KINDS } from "./rewrite-fix.js";
+export type { RegisterChange, RewriteFix } from "./rewrite-fix.js";
 export type { LoadProblem, ProblemKind as LoadProblemKind, Severity as LoadSeverity } from "./load-problems.js";
-export { checkCpregs } from "./cpreg-checks.js";
-export { releaseModel, compareReleases, showRelease, type ReleaseModel } from "./release.js";
-export type { CpuCheck } from "./cpreg-checks.js";
 export { KNOWN_CPU_SUBSECTIONS, KNOWN_RELEASES } from "./cpu-subsections.js";

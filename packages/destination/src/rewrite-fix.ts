@@ -124,7 +124,7 @@ export function proposeFix(checks: readonly CpuCheck[], problems: readonly LoadP
 }
 
 /** `dir/name.mig` → `dir/name.fixed.mig`. */
-export function fixedName(path: string): string {
+function fixedName(path: string): string {
   const m = /^(.*?)(\.[^./]*)?$/.exec(path);
   return `${m?.[1] ?? path}.fixed${m?.[2] ?? ".mig"}`;
 }

@@ -66,7 +66,7 @@ function isScalar(node: FieldTree): boolean {
  * Element `i` of a leaf as text: unsigned integers as zero-padded hex, signed ones in
  * decimal, booleans as true/false, anything else (buffers, custom infos) as hex bytes.
  */
-export function formatElement(bytes: Uint8Array, node: FieldTree, i: number): string {
+function formatElement(bytes: Uint8Array, node: FieldTree, i: number): string {
   const kind = SCALAR_KINDS[node.type];
   if (kind !== undefined && isScalar(node)) {
     const v = readElement(bytes, node, i, SCALAR_KINDS);

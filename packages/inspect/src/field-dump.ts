@@ -126,7 +126,7 @@ function dumpField(node: FieldTree, bytes: Uint8Array, base: number): DumpField 
 }
 
 /** Decodes one element by its vmdesc type (see the module comment for the representation). */
-export function leafValue(type: string, b: Uint8Array): DumpValue {
+function leafValue(type: string, b: Uint8Array): DumpValue {
   if (type === "nullptr") return null;
   if (type === "capability") return new TextDecoder().decode(b.subarray(1));
   const kind = SCALAR_KINDS[type];

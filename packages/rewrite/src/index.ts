@@ -2,11 +2,9 @@ export { rewriteStream, type RecordTransform, type RewriteOptions, type RewriteR
 export { applyByteEdits, type ByteEdit } from "./byte-edits.js";
 export { SectionEditTransform, type SectionEditor } from "./section-edit.js";
 export { CpregSectionEditor, type CpregEditor } from "./cpreg-section-editor.js";
-export { cpregArraysEdit } from "./cpreg-splice.js";
 export { SubsectionDropEditor, type DroppedSubsection, type UndecodedSection } from "./subsection-drop.js";
 export { RewritePlanTransform, checkRewritePlan, type RewritePlan } from "./plan-transform.js";
 export {
-  strictRefusals,
   type RewriteReport,
   type ReportedChange,
   type ReportedRegisterChange,
@@ -16,5 +14,5 @@ export {
   type ReportedUnchanged,
   type ReportedWarning,
 } from "./report.js";
-export { FitTransform, planOf, type FitOptions } from "./fit-transform.js";
+export { FitTransform, type FitOptions } from "./fit-transform.js";
 export { planTailRewrite, type SeekableStream, type TailRewrite, type TailRewriteOptions } from "./tail-rewrite.js";

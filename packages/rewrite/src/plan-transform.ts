@@ -43,8 +43,8 @@ const DROP_WHY = "the guest's state in it is dropped; the destination keeps its 
  * plan of `@vmstate/arm`'s planCpregEdit, per section the subsections to drop, every change
  * in {@link report} with its risk class. `finish`, which the pipeline calls before any
  * device state is written, enforces the stream-wide rules: registers need Arm cpu sections,
- * an --add may not meet another value already there, and `strict` refuses what
- * {@link strictRefusals} lists. The report is complete even when the rewrite is refused.
+ * an --add may not meet another value already there, and `strict` refuses every guest-state
+ * change, requested register or subsection nothing held, and register only some vCPUs held. The report is complete even when the rewrite is refused.
  */
 export class RewritePlanTransform extends SectionEditTransform {
   readonly report: RewriteReport = { changes: [], absent: [], unchanged: [], warnings: [], cpus: [], undecoded: [] };

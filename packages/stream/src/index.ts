@@ -20,7 +20,7 @@ export { scanForFooter } from "./footer-scan.js";
 export { FOOTER_SIZE, footerAt, parseFullHeaderAt, type FullHeaderAt, type SectionInfo } from "./section-header.js";
 export { readStreamHead, type StreamHead } from "./stream-head.js";
 export { locateDeviceTail, type PositionalInput, type LocatedTail, type TailSearch } from "./tail-locate.js";
-export { LIBVIRT_MAGIC, LIBVIRT_MAGIC_PARTIAL, LIBVIRT_HEADER_SIZE, libvirtHeaderFields, readLibvirtImageHead, type LibvirtHeaderFields } from "./libvirt-header.js";
+export { LIBVIRT_MAGIC, LIBVIRT_MAGIC_PARTIAL, LIBVIRT_HEADER_SIZE, LIBVIRT_FORMATS, libvirtHeaderFields, readLibvirtImageHead, type LibvirtHeaderFields } from "./libvirt-header.js";
 export {
   libvirtCompressor,
   LIBVIRT_STREAM_DECOMPRESSED,

@@ -15,7 +15,7 @@ export interface KeptConfiguration {
  * 8.2) against the configuration section, walked and cross-checked as a device section is.
  * Like the walk checks, made by the decoder for every command and by `verify`.
  * @param vmdescAt absolute offset of the vmdesc's 0x06 byte (where a finding about it points).
- * @throws what {@link walkSection} throws when the configuration does not walk.
+ * @throws what `walkSection` of `@vmstate/vmsd` throws when the configuration does not walk.
  */
 export function checkAgainstVmdesc(doc: Vmdesc, vmdescAt: number, conf: KeptConfiguration | undefined, pageSize: number | undefined, report: WalkCheckReport): void {
   if (pageSize !== undefined && typeof doc.page_size === "number" && doc.page_size !== pageSize) {

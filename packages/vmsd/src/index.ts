@@ -4,7 +4,7 @@
  * without a vmdesc) live with their device's package and build the description this walker
  * takes.
  */
-export { parseJson, serializeJson, quote, rawMembers, MAX_JSON_DEPTH } from "./json.js";
+export { parseJson, serializeJson, quote, MAX_JSON_DEPTH } from "./json.js";
 export type { JsonValue, JsonObject, ParseJsonOptions } from "./json.js";
 export {
   parseVmdesc,
@@ -14,7 +14,6 @@ export {
   serializeVmdescBytes,
   findDevice,
   isOldStyleDevice,
-  isObject,
 } from "./vmdesc-model.js";
 export type { Vmdesc, DeviceDesc, VmsdDesc, FieldDesc, ParseVmdescOptions } from "./vmdesc-model.js";
 export { findField, findFields, findSubsection, elementCount } from "./field-tree.js";

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
 import { NotVerifiedNotice } from "../unverified.js";
+import { quietIo } from "../quiet.js";
 import { writeWholeFile } from "../files/whole-file.js";
 import { printableText, runCli } from "../run-cli.js";
 import { parseRequest, type RewriteArgs } from "./request.js";
@@ -77,7 +78,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
           .option("dest-qemu", { type: "string", describe: "with --fit: the destination's QEMU version (e.g. 7.2, 10.0, 11.1); otherwise inferred from DEST where it shows it" })
           .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
           .option("report-json", { type: "string", describe: "also write the report (changes with risk classes, absent items, warnings) as JSON to this file" })
-          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines and no progress on stderr (errors still go there)" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "nothing on stderr but errors: no report lines, no progress, no notices (a rolled-back --in-place is still said)" })
           .option("progress", { type: "boolean", default: true, describe: "a progress bar on a terminal when the input size is known (-i FILE or < FILE) and every record is read; --no-progress: none" })
           .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
           .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.15 host load on an older one")
@@ -95,7 +96,7 @@ async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<Ex
   const request = parseRequest(args, io);
   const edit = request.changes ? new RewritePlanTransform(request.plan) : undefined;
   const fit = args.fit === undefined ? undefined : await fitTransform(args, io);
-  const notice = new NotVerifiedNotice(io, isStdin(args.input) ? "<stdin>" : args.input);
+  const notice = new NotVerifiedNotice(args.quiet ? quietIo(io) : io, isStdin(args.input) ? "<stdin>" : args.input);
   const transforms: RecordTransform[] = [notice, edit, fit].filter((t) => t !== undefined);
   let completed = false;
   try {
