@@ -4,9 +4,10 @@
  * decoder has read them (or stopped in them).
  *
  * Why not keep the whole input or re-open the file: `verify` must read pipes too, and a stream
- * is mostly RAM. The caller releases everything up to the end of each record it is done with,
- * so only the current chunk is held during the RAM part; the tail (kilobytes to a few MiB,
- * already buffered in full by the decoder) is the only thing kept at the end.
+ * is mostly RAM. The caller releases every chunk the decoder is done with (even inside a
+ * record: a mapped-ram block list spans the whole page area), so only the current chunk is
+ * held during the RAM part; the tail (kilobytes to a few MiB, already buffered in full by the
+ * decoder) is the only thing kept at the end.
  */
 import type { ByteInput } from "@vmstate/wire";
 import { isDecompressedLibvirtInput, LIBVIRT_STREAM_DECOMPRESSED } from "@vmstate/stream";

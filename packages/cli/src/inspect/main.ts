@@ -108,7 +108,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
       )
       .command(
         "verify <file>",
-        "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any",
+        "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any; --json also gives each RAM block's page counts (summary's) and its absent pages",
         (c: Argv) => streamFile(c),
         (args) => run(() => verifyCommand(String(args.file), { json: Boolean(args.json), progress: Boolean(args.progress) }, io)),
       )
