@@ -11,7 +11,9 @@
  * decode throughput, the file benchmarks (bench/files.ts: --in-place and -o, which do not
  * read RAM), compressed libvirt images (bench/compressed.ts), the inspect benchmarks (bench/inspect.ts) against QEMU's
  * analyze-migration.py when it is available, and `vmstate-inspect report`'s page size and
- * Chromium open time on the big guests (bench/report.ts).
+ * Chromium open time on the big guests (bench/report.ts). `verify`'s peak RSS on mapped-ram
+ * files and compressed libvirt images comes first, as it needs no large stream
+ * (bench/verify-memory.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -24,6 +26,7 @@ import { runFilesBench } from "./files.js";
 import { runCompressedBench } from "./compressed.js";
 import { reportCases, runReportBench } from "./report.js";
 import { runStartupBench } from "./startup.js";
+import { runVerifyMemoryBench } from "./verify-memory.js";
 import { median, timed } from "./timing.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -102,6 +105,7 @@ async function benchDecode(file: string): Promise<void> {
 
 console.log(`node ${process.version}; ${execFileSync("nproc").toString().trim()} cores`);
 runStartupBench(RUNS);
+runVerifyMemoryBench();
 const present = streams.filter((f) => existsSync(f));
 if (present.length === 0) {
   console.error("no benchmark stream: run `npx tsx tools/make-bench-stream.ts` (and `--scale 4`, `--scale 16`) first");

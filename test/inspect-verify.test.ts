@@ -12,6 +12,7 @@ import { randomChunks, readSample, sampleFiles } from "./support/samples.js";
 interface Report {
   ok: boolean;
   problems: { offset: number; path: string; code: string; message: string }[];
+  ram: { name: string; size: number; pages: { zero: number; normal: number; compressed: number; xbzrle: number; absent: number | null } }[];
 }
 
 async function verify(bytes: Uint8Array, chunks?: Uint8Array[]): Promise<{ code: number; report: Report; stderr: string }> {
@@ -43,8 +44,17 @@ describe.each(sampleFiles())("verify %s", (name) => {
   it("finds no problem (exit 0)", async () => {
     const bytes = readSample(name);
     const { code, report } = await verify(bytes, randomChunks(bytes, 5));
-    expect(report).toEqual({ schemaVersion: 1, ok: true, problems: [] });
+    const { ram, ...rest } = report;
+    expect(rest).toEqual({ schemaVersion: 1, ok: true, problems: [] });
     expect(code).toBe(0);
+    // Its page counts are summary's; absent pages are whole pages of the block no record sent.
+    const summary = JSON.parse((await runMain(inspectMain, ["summary", "--json", "-"], { stdin: [bytes] })).printed) as { pageSize: number; ram: Report["ram"] };
+    expect(ram.map(({ pages: { absent: _, ...sent }, ...b }) => ({ ...b, pages: sent }))).toEqual(summary.ram);
+    for (const b of ram) {
+      const sent = b.pages.zero + b.pages.normal + b.pages.compressed + b.pages.xbzrle;
+      expect(b.pages.absent).toBeGreaterThanOrEqual(Math.max(0, b.size / summary.pageSize - sent));
+      expect(b.pages.absent).toBeLessThanOrEqual(b.size / summary.pageSize);
+    }
   });
 });
 

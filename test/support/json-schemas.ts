@@ -31,7 +31,9 @@ export function checkJsonDocument(name: string, text: string): void {
  * of ours (text, `dump --vmdesc`: QEMU's vmdesc; `--format analyze-migration`: QEMU's format).
  */
 export function printedSchema(program: "vmstate-inspect" | "vmstate-rewrite", argv: readonly string[]): string | undefined {
-  if (program !== "vmstate-inspect" || argv.includes("--vmdesc") || argv.includes("--help")) return undefined;
+  // `--report-json -` prints the rewrite report.
+  if (program === "vmstate-rewrite") return argv.some((a, i) => a === "--report-json=-" || (a === "--report-json" && argv[i + 1] === "-")) ? "rewrite-report" : undefined;
+  if (argv.includes("--vmdesc") || argv.includes("--help")) return undefined;
   const format = argv[argv.indexOf("--format") + 1];
   const json = argv.includes("--json") ? format !== "analyze-migration" && format !== "text" : format === "json" && argv.includes("--format");
   return json ? argv.find((a) => !a.startsWith("-")) : undefined;

@@ -4,6 +4,8 @@ import { EXIT, EXIT_CODES_HELP, ISSUES_URL, type ExitCode } from "./exit-codes.j
 import { isTerminal, type CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 import { FileError, FileProblem, describeSystemError, isSystemError } from "./files/system-error.js";
+import { joinDashValues, mayHaveDashValue } from "./dash-values.js";
+import { recordCommand } from "./completion/command-spec.js";
 
 /** The hidden first argument the completion script runs the CLI with (completion/script.ts). */
 const GET_COMPLETIONS = "--get-completions";
@@ -55,6 +57,8 @@ export async function runCli(
     io.print(candidates.map((c) => `${c}\n`).join(""));
     return candidates.length === 0 && !fileName ? NOTHING_TO_OFFER : EXIT.OK;
   }
+  // Recording the CLI's options costs a pass over its definition: only when it can matter.
+  if (mayHaveDashValue(argv)) argv = joinDashValues(recordCommand((r) => define(common(r), () => {})), argv);
   const y = define(common(yargs()), (t) => {
     task = t;
   });

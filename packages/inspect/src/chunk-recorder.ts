@@ -4,11 +4,12 @@
  * decoder has read them (or stopped in them).
  *
  * Why not keep the whole input or re-open the file: `verify` must read pipes too, and a stream
- * is mostly RAM. The caller releases everything up to the end of each record it is done with,
- * so only the current chunk is held during the RAM part; the tail (kilobytes to a few MiB,
- * already buffered in full by the decoder) is the only thing kept at the end.
+ * is mostly RAM. The caller releases every chunk the decoder is done with (even inside a
+ * record: a mapped-ram block list spans the whole page area), so only the current chunk is
+ * held during the RAM part; the tail (kilobytes to a few MiB, already buffered in full by the
+ * decoder) is the only thing kept at the end.
  */
-import type { ByteInput } from "@vmstate/wire";
+import type { ByteInput, RecyclingInput } from "@vmstate/wire";
 import { isDecompressedLibvirtInput, LIBVIRT_STREAM_DECOMPRESSED } from "@vmstate/stream";
 
 export class ChunkRecorder implements AsyncIterable<Uint8Array> {
@@ -19,6 +20,11 @@ export class ChunkRecorder implements AsyncIterable<Uint8Array> {
   constructor(private readonly input: ByteInput) {
     // What the input is (a decompressed libvirt image) is what the recorder passes on.
     if (isDecompressedLibvirtInput(input)) Object.assign(this, { [LIBVIRT_STREAM_DECOMPRESSED]: true });
+    // So is its buffer reuse (FdReader): the decoder hands a buffer back only after passing
+    // its chunk on, when the recorder has released it, so no kept chunk is ever refilled.
+    // Without it every chunk of a mapped-ram page area (gigabytes of holes) is a new buffer.
+    const recycler = input as Partial<RecyclingInput>;
+    if (typeof recycler.recycle === "function") Object.assign(this, { recycle: recycler.recycle.bind(input) });
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {

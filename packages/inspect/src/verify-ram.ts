@@ -27,14 +27,14 @@ interface BlockCheck {
   sent: Uint8Array;
   /** Offset of the block list that announced it. */
   listedAt: number;
+  /** Under mapped-ram: the pages its bitmap marks present (its pages come in no record). */
+  mappedPresent: number | undefined;
 }
 
 export class RamChecker {
   private readonly blocks = new Map<string, BlockCheck>();
   private pageSize: number | undefined;
   private scratch = new Uint8Array(0);
-  /** Records of each kind seen, for the report. */
-  pages = 0;
 
   constructor(private readonly problems: ProblemList) {}
 
@@ -49,7 +49,6 @@ export class RamChecker {
   add(rec: RamRecord): void {
     if (rec.type === "mem_size") return this.blockList(rec);
     if (rec.type !== "zero" && rec.type !== "page" && rec.type !== "compressed" && rec.type !== "xbzrle") return;
-    this.pages++;
     const path = `ram / ${printable(rec.block)} @ 0x${rec.offset.toString(16)}`;
     const block = this.blocks.get(rec.block);
     const size = this.pageSize;
@@ -93,9 +92,27 @@ export class RamChecker {
       if (known !== undefined && known.length !== length) {
         this.problems.add("RAM_BLOCK_LIST", `block '${printable(b.idstr)}' was announced with 0x${known.length.toString(16)} bytes, now 0x${length.toString(16)}`, rec.start, "ram / block list");
       }
-      if (known === undefined) this.blocks.set(b.idstr, { length, sent: new Uint8Array(Math.ceil(length / UNIT / 8)), listedAt: rec.start });
+      if (known === undefined) this.blocks.set(b.idstr, { length, sent: new Uint8Array(Math.ceil(length / UNIT / 8)), listedAt: rec.start, mappedPresent: b.mappedRam?.presentPages });
       this.checkLength(b.idstr, length, rec.start);
     }
+  }
+
+  /**
+   * Pages of a block that nothing sent (no record, no bit in its mapped-ram bitmap): they
+   * load as zeros. Undefined while the page size or the block is unknown.
+   */
+  absentPages(name: string): number | undefined {
+    const b = this.blocks.get(name);
+    const size = this.pageSize;
+    if (b === undefined || size === undefined) return undefined;
+    const pages = Math.floor(b.length / size);
+    if (b.mappedPresent !== undefined) return pages - b.mappedPresent;
+    let absent = 0;
+    for (let i = 0; i < pages; i++) {
+      const unit = (i * size) / UNIT;
+      if ((b.sent[unit >>> 3]! & (1 << (unit & 7))) === 0) absent++;
+    }
+    return absent;
   }
 
   private checkLength(name: string, length: number, offset: number): void {

@@ -13,7 +13,7 @@
  * is reported as is; one in the tail is reported only if the second walk found nothing there,
  * since that walk reports the same fault in more detail and goes on after it.
  */
-import { checkAgainstVmdesc, QEMU_VM, StreamDecoder, startsDeviceTail, type StreamRecord } from "@vmstate/stream";
+import { checkAgainstVmdesc, QEMU_VM, ramBlockSummaries, StreamDecoder, startsDeviceTail, type RamBlockSummary, type StreamRecord } from "@vmstate/stream";
 import type { Vmdesc } from "@vmstate/vmsd";
 import type { ByteInput } from "@vmstate/wire";
 import { ChunkRecorder } from "./chunk-recorder.js";
@@ -26,12 +26,19 @@ export interface VerifyReport {
   problems: Problem[];
 }
 
-/** What was checked, for a human summary (not part of the JSON report). */
+/** A RAM block as `summary` counts its pages, and how many of its pages nothing sent. */
+export interface VerifyRamBlock extends RamBlockSummary {
+  pages: RamBlockSummary["pages"] & { absent: number | null };
+}
+
+/** What was checked: `ram` is in the JSON report, the rest only in the human summary. */
 export interface VerifyCounts {
   bytes: number;
+  /** Page records (a mapped-ram file: pages its bitmaps mark), all blocks together. */
   ramPages: number;
   sections: number;
   vmdesc: boolean;
+  ram: VerifyRamBlock[];
 }
 
 export interface VerifyOptions {
@@ -44,7 +51,12 @@ export interface VerifyOptions {
 export async function verifyStream(input: ByteInput, options: VerifyOptions = {}): Promise<VerifyReport & { counts: VerifyCounts }> {
   const problems = new ProblemList();
   const recorder = new ChunkRecorder(input);
-  const decoder = new StreamDecoder(recorder, options.maxTailBytes === undefined ? {} : { maxTailBytes: options.maxTailBytes });
+  // The decoder hands on each chunk it is done with before the device tail: the recorder
+  // forgets it then, not at the end of the record that holds it, since under mapped-ram
+  // one record spans every block's page area (the whole guest RAM).
+  let consumed = 0;
+  const passThrough = (bytes: Uint8Array): void => recorder.release((consumed += bytes.length));
+  const decoder = new StreamDecoder(recorder, { tallyPages: true, passThrough, ...(options.maxTailBytes === undefined ? {} : { maxTailBytes: options.maxTailBytes }) });
   const ram = new RamChecker(problems);
   const spans = new IterativeSpans();
   let tailStart: number | undefined;
@@ -56,7 +68,6 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
       if (tailStart === undefined && startsDeviceTail(rec)) tailStart = rec.start;
       if (tailStart === undefined) {
         lastEnd = rec.end;
-        recorder.release(rec.end);
         atBoundary = rec.kind === "footer" || rec.kind === "command" || rec.kind === "header" || rec.kind === "configuration" || (rec.kind === "ram" && rec.type === "eos" && decoder.info.footers === false);
       } else spans.add(rec);
       if (rec.kind === "ram") {
@@ -93,10 +104,13 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
   if (failure !== undefined && (tailStart === undefined || problems.size === before)) problems.addError(failure, recorder.length);
   const list = problems.sorted();
   if (problems.dropped > 0) list.push({ offset: recorder.length, path: "", code: "LIMIT", message: `${problems.dropped} more problems not listed` });
+  const names = [...decoder.info.ram.blocks.keys()];
+  const blocks = ramBlockSummaries(decoder.info).map((b, i) => ({ ...b, pages: { ...b.pages, absent: ram.absentPages(names[i]!) ?? null } }));
+  const ramPages = blocks.reduce((n, b) => n + b.pages.zero + b.pages.normal + b.pages.compressed + b.pages.xbzrle, 0);
   return {
     ok: list.length === 0,
     problems: list,
-    counts: { bytes: recorder.length, ramPages: ram.pages, sections, vmdesc: doc !== undefined },
+    counts: { bytes: recorder.length, ramPages, sections, vmdesc: doc !== undefined, ram: blocks },
   };
 }
 

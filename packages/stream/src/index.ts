@@ -12,7 +12,7 @@ export {
   type AfterEof,
 } from "./vmdesc-frame.js";
 export type { RamState, PageTally, MappedRamPageSink } from "./ram-state.js";
-export { SummaryCollector, type StreamSummary, type SectionSummary, type RamBlockSummary } from "./summary.js";
+export { SummaryCollector, ramBlockSummaries, type StreamSummary, type SectionSummary, type RamBlockSummary } from "./summary.js";
 export { checkWalkedFields, COUNTED_ARRAYS, type CountedArray, type DescribedSection, type WalkCheckCode, type WalkCheckReport } from "./walk-checks.js";
 export { SCALAR_KINDS } from "./scalar-kinds.js";
 export { checkAgainstVmdesc, type KeptConfiguration } from "./vmdesc-checks.js";

@@ -145,16 +145,24 @@ export class SummaryCollector {
         commands: [...new Set(this.commands)],
         vmdescKeys: this.vmdescKeys,
       },
-      ram: [...info.ram.blocks].map(([name, size]) => ({
-        name: printable(name),
-        size: Number(size),
-        pages: info.ram.tally?.get(name) ?? { zero: 0, normal: 0, compressed: 0, xbzrle: 0 },
-      })),
+      ram: ramBlockSummaries(info),
       sections: this.sections,
       devices: this.devices,
       bytes: Math.max(decodedTo, this.bytes),
     };
   }
+}
+
+/**
+ * Each announced RAM block with its page counts from the decoder's tally (`tallyPages`):
+ * what `summary` shows, and what `verify` counts, so the two always agree.
+ */
+export function ramBlockSummaries(info: StreamInfo): RamBlockSummary[] {
+  return [...info.ram.blocks].map(([name, size]) => ({
+    name: printable(name),
+    size: Number(size),
+    pages: { ...(info.ram.tally?.get(name) ?? { zero: 0, normal: 0, compressed: 0, xbzrle: 0 }) },
+  }));
 }
 
 /** What a summary shows of a name the stream chose (see `printable`): escaped, cut; null when absent. */

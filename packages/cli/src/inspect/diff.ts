@@ -1,8 +1,7 @@
 import { diffStreams, type DeviceDiff, type StreamDiff } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { UsageError } from "../run-cli.js";
-import { isStdin } from "../io.js";
+import { oneStdinReader } from "../stdio-args.js";
 import { listLine, valuePair } from "./report-text.js";
 import { incompleteNote, readState, throwFailures } from "./state-input.js";
 import { jsonDocument } from "../json-output.js";
@@ -13,7 +12,7 @@ import { jsonDocument } from "../json-output.js";
  * A damaged input still gets the diff of what decoded, then its error (exit 1).
  */
 export async function diffCommand(fileA: string, fileB: string, opts: { json: boolean; exitCode: boolean }, io: CliIo): Promise<ExitCode> {
-  if (isStdin(fileA) && isStdin(fileB)) throw new UsageError("only one of A and B can be standard input");
+  oneStdinReader(["A", fileA], ["B", fileB]);
   const a = await readState(fileA, io);
   const b = await readState(fileB, io);
   const diff = diffStreams(a, b);

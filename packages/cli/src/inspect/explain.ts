@@ -4,7 +4,7 @@ import { VERDICT_EXIT, type ExitCode } from "../exit-codes.js";
 import { jsonDocument } from "../json-output.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
-import { isStdin } from "../io.js";
+import { oneStdinReader } from "../stdio-args.js";
 import { parseDestQemu, readDestination } from "../destination-input.js";
 import { wrap } from "./report-text.js";
 import { noFixSentence } from "./no-fix-sentence.js";
@@ -17,7 +17,7 @@ import { incompleteNote, readState, throwFailures } from "./state-input.js";
  * report of what decoded, then exit 1.
  */
 export async function explainCommand(src: string, dest: string, options: { json: boolean; destQemu?: string }, io: CliIo): Promise<ExitCode> {
-  if (isStdin(src) && isStdin(dest)) throw new UsageError("only one of SRC and --dest can be standard input");
+  oneStdinReader(["SRC", src], ["--dest", dest]);
   const destQemu = options.destQemu === undefined ? undefined : parseDestQemu(options.destQemu);
   const destination = await readDestination(dest, io);
   const source = await readState(src, io);

@@ -1,7 +1,8 @@
 import { StreamDecoder } from "@vmstate/stream";
 import { BlockFiles, RamExtractor, type BlockFile, type ExtractedBlock } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import type { CliIo } from "../io.js";
+import { isStdin, type CliIo } from "../io.js";
+import { UsageError } from "../run-cli.js";
 import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { Progress } from "../progress.js";
 import { jsonDocument } from "../json-output.js";
@@ -22,6 +23,8 @@ export interface ExtractRamOptions {
  * the damage, the report says so, and the error goes to stderr (exit 1).
  */
 export async function extractRamCommand(file: string, dir: string, opts: ExtractRamOptions, io: CliIo): Promise<ExitCode> {
+  // One file per block: there is no standard-output form of that.
+  if (isStdin(dir)) throw new UsageError("extract-ram writes one file per RAM block into DIR: give a directory, not -");
   // The directory first: it holds no descriptor open if the input then cannot be opened.
   const files = new BlockFiles(io.fs, dir);
   const input = await openStreamInput(file, io);

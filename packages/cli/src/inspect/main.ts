@@ -93,7 +93,9 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
         "what differs between two streams: machine, RAM blocks, sections, versions, subsections, fields, Arm registers",
         (c: Argv) =>
           reading(
-            c.positional("a", { type: "string", describe: "first stream file" }).positional("b", { type: "string", describe: "second stream file" }),
+            c
+              .positional("a", { type: "string", describe: "first stream file (- for stdin, one of A and B)" })
+              .positional("b", { type: "string", describe: "second stream file (- for stdin, one of A and B)" }),
             "diff",
           )
             .option("exit-code", { type: "boolean", default: false, describe: "exit 5 when the streams differ (like git diff --exit-code)" }),
@@ -107,7 +109,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
             .option("dest", {
               type: "string",
               demandOption: true,
-              describe: "a stream saved by the destination QEMU, or a text file of its register ids (one per line, # comments, names allowed)",
+              describe: "a stream saved by the destination QEMU, or a text file of its register ids (one per line, # comments, names allowed); - for stdin (one of SRC and --dest)",
             })
             .option("dest-qemu", {
               type: "string",
@@ -147,7 +149,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
       )
       .command(
         "verify <file>",
-        "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any",
+        "check everything (footers, vmdesc against the data, RAM, trailing bytes); list every problem; exit 1 if any; --json also gives each RAM block's page counts (summary's) and its absent pages",
         (c: Argv) => progressOption(reading(streamFile(c), "verify")),
         (args) => run(() => verifyCommand(String(args.file), { json: Boolean(args.json), progress: Boolean(args.progress) }, quieted(args))),
       )
@@ -156,9 +158,9 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
         "one self-contained HTML page: the verdict and fix (with --dest), the sections with their fields, a page map of each RAM block, the Arm registers (beside the destination's), the libvirt header",
         (c: Argv) =>
           reading(c.positional("src", { type: "string", describe: "the stream (file, or - for stdin); read once, RAM included" }))
-            .option("dest", { type: "string", describe: "as for explain: a stream the destination saved, or a list of its register ids; adds the verdict, the fix and the register comparison" })
+            .option("dest", { type: "string", describe: "as for explain: a stream the destination saved, or a list of its register ids (- for stdin); adds the verdict, the fix and the register comparison" })
             .option("dest-qemu", { type: "string", describe: "as for explain: the destination's QEMU version (e.g. 7.2)" })
-            .option("output", { alias: "o", type: "string", describe: "write the page to this file (default: standard output, which must not be a terminal)" })
+            .option("output", { alias: "o", type: "string", describe: "write the page to this file (default, or -: standard output, which must not be a terminal)" })
             .example("$0 report vm.mig -o vm.html", "the stream on one page: sections, RAM, registers")
             .example("$0 report new.mig --dest old.mig --dest-qemu 7.2 -o why.html", "why QEMU 7.2 refuses new.mig and the fix, to attach to a ticket"),
         (args) =>

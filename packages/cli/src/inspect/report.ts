@@ -1,6 +1,7 @@
 import { explainLoad, type Destination } from "@vmstate/destination";
 import { VERDICT_EXIT, EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
+import { oneStdinReader } from "../stdio-args.js";
 import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { UsageError } from "../run-cli.js";
 import { parseDestQemu, readDestination } from "../destination-input.js";
@@ -25,9 +26,11 @@ export interface ReportOptions {
  * without; a damaged input still gets its page, of what decoded, and then exit 1.
  */
 export async function reportCommand(src: string, options: ReportOptions, io: CliIo): Promise<ExitCode> {
-  if (options.dest !== undefined && isStdin(src) && isStdin(options.dest)) throw new UsageError("only one of SRC and --dest can be standard input");
+  oneStdinReader(["SRC", src], ["--dest", options.dest]);
+  // `-o -` is standard output, as leaving -o out is.
+  const output = options.output === undefined || isStdin(options.output) ? undefined : options.output;
   if (options.destQemu !== undefined && options.dest === undefined) throw new UsageError("--dest-qemu needs --dest");
-  if (options.output === undefined && io.stdoutIsTTY) throw new UsageError("the report is an HTML page: give -o report.html, or redirect standard output to a file");
+  if (output === undefined && io.stdoutIsTTY) throw new UsageError("the report is an HTML page: give -o report.html, or redirect standard output to a file");
   const destQemu = options.destQemu === undefined ? undefined : parseDestQemu(options.destQemu);
   const destination: Destination | undefined = options.dest === undefined ? undefined : await readDestination(options.dest, io);
   const input = await openStreamInput(src, io);
@@ -41,8 +44,8 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
   const explanation = destination === undefined ? null : explainLoad(pass.state, destination, { srcPath: src, destQemu });
   const compressed = input.compressed === undefined ? undefined : { fileSize: input.compressed.fileSize };
   const html = renderReport(buildReportModel({ pass, destination, explanation, compressed, generator: `vmstate-inspect report ${VERSION}` }));
-  if (options.output === undefined) io.print(html);
-  else underPath(options.output, () => io.fs.writeFileSync(options.output!, html));
+  if (output === undefined) io.print(html);
+  else underPath(output, () => io.fs.writeFileSync(output, html));
   throwFailures(destination?.kind === "stream" ? [pass.state, destination.state] : [pass.state]);
   return explanation === null ? EXIT.OK : VERDICT_EXIT[explanation.verdict];
 }

@@ -8,7 +8,8 @@ import { jsonDocument } from "../json-output.js";
 
 /**
  * `verify`: every problem in the stream, each with its offset and path, as text or as
- * `{"ok": bool, "problems": [{"offset", "path", "code", "message"}]}`; exit 1 if any.
+ * `{"ok": bool, "problems": [{"offset", "path", "code", "message"}], "ram": [...]}` (each
+ * block's page counts, `summary`'s, and the pages nothing sent); exit 1 if any.
  * Problems are the report (stdout), not errors: only a file that cannot be read goes to stderr.
  */
 export async function verifyCommand(file: string, opts: { json: boolean; progress: boolean }, io: CliIo): Promise<ExitCode> {
@@ -21,7 +22,7 @@ export async function verifyCommand(file: string, opts: { json: boolean; progres
     progress.done();
     input.close();
   }
-  if (opts.json) io.print(jsonDocument("verify", { ok: report.ok, problems: report.problems }));
+  if (opts.json) io.print(jsonDocument("verify", { ok: report.ok, problems: report.problems, ram: report.counts.ram }));
   else io.print(formatVerify(report.ok || input.compressed === undefined ? input.name : `${input.name} (offsets of the decompressed image)`, report.problems, report.counts));
   if (!report.ok) io.stderr(`vmstate-inspect: ${input.name}: ${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} found\n`);
   return report.ok ? EXIT.OK : EXIT.BAD_STREAM;

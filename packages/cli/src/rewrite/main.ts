@@ -57,7 +57,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
             describe: "write the stream to standard output even when it is a terminal, and accept register ids of no known Arm register class (e.g. 0x1, most likely a typo)",
           })
           .option("hide", { type: "string", array: true, default: [], describe: "register id(s) to remove from every vCPU; repeatable, comma lists allowed" })
-          .option("hide-from", { type: "string", describe: "file with register ids to hide, one per line ('#' comments)" })
+          .option("hide-from", { type: "string", describe: "file with register ids to hide, one per line ('#' comments); '-' for stdin (then -i FILE)" })
           .option("set", { type: "string", array: true, default: [], describe: "ID=VALUE: replace the value of a register that is present; repeatable, comma lists allowed" })
           .option("add", { type: "string", array: true, default: [], describe: "ID=VALUE: insert a register into every vCPU that lacks it; repeatable, comma lists allowed" })
           .option("drop-subsection", {
@@ -73,11 +73,11 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
           })
           .option("fit", {
             type: "string",
-            describe: "DEST: apply what `vmstate-inspect explain SRC --dest DEST` proposes; DEST is a stream the destination saved, or a file of its register ids",
+            describe: "DEST: apply what `vmstate-inspect explain SRC --dest DEST` proposes; DEST is a stream the destination saved, or a file of its register ids ('-' for stdin, then -i FILE)",
           })
           .option("dest-qemu", { type: "string", describe: "with --fit: the destination's QEMU version (e.g. 7.2, 10.0, 11.1); otherwise inferred from DEST where it shows it" })
           .option("dry-run", { type: "boolean", default: false, describe: "decode and report what would change; write nothing" })
-          .option("report-json", { type: "string", describe: "also write the report (changes with risk classes, absent items, warnings) as JSON to this file" })
+          .option("report-json", { type: "string", describe: "also write the report (changes with risk classes, absent items, warnings) as JSON to this file ('-' for stdout, with -o FILE, --in-place or --dry-run)" })
           .option("quiet", { alias: "q", type: "boolean", default: false, describe: "nothing on stderr but errors: no report lines, no progress, no notices (a rolled-back --in-place is still said)" })
           .option("progress", { type: "boolean", default: true, describe: "a progress bar on a terminal when the input size is known (-i FILE or < FILE) and every record is read; --no-progress: none" })
           .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
@@ -93,7 +93,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
 }
 
 async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<ExitCode> {
-  const request = parseRequest(args, io);
+  const request = await parseRequest(args, io);
   const edit = request.changes ? new RewritePlanTransform(request.plan) : undefined;
   const fit = args.fit === undefined ? undefined : await fitTransform(args, io);
   const notice = new NotVerifiedNotice(args.quiet ? quietIo(io) : io, isStdin(args.input) ? "<stdin>" : args.input);
@@ -114,7 +114,7 @@ async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<Ex
 async function fitTransform(args: RewriteArgs, io: CliIo): Promise<FitTransform> {
   const destQemu = args.destQemu === undefined ? undefined : parseDestQemu(args.destQemu);
   const dest = await readDestination(args.fit!, io);
-  return new FitTransform(dest, { srcName: args.input === "-" ? "SRC" : args.input, strict: args.strict, ...(destQemu ? { destQemu } : {}) });
+  return new FitTransform(dest, { srcName: isStdin(args.input) ? "SRC" : args.input, strict: args.strict, ...(destQemu ? { destQemu } : {}) });
 }
 
 const EMPTY_REPORT: RewriteReport = { changes: [], absent: [], unchanged: [], warnings: [], cpus: [], undecoded: [] };
@@ -127,7 +127,7 @@ function fitLine(fit: FitTransform, args: RewriteArgs): string | undefined {
   // What no rewrite settles (e.g. a register list's unknown values) leaves the result open too.
   const open = [...new Set(e.problems.filter((p) => p.severity === "possible" && !FIXABLE_KINDS.has(p.kind)).map((p) => p.kind))];
   const after = e.fix && open.length > 0 ? `; whether it loads after that cannot be told (${open.join(", ")}: vmstate-inspect explain says why)` : "";
-  return `fit ${args.fit} (${e.destination_release}): the destination ${verdict}${e.fix ? "; applying the rewrite explain proposes" : ""}${after}`;
+  return `fit ${isStdin(args.fit!) ? "<stdin>" : args.fit} (${e.destination_release}): the destination ${verdict}${e.fix ? "; applying the rewrite explain proposes" : ""}${after}`;
 }
 
 function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, vmdesc: boolean | undefined, io: CliIo): void {
@@ -135,7 +135,10 @@ function emitReport(report: RewriteReport, first: string | undefined, args: Rewr
   if (!args.quiet) for (const line of lines) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
-    writeWholeFile(io.fs, args.reportJson, jsonDocument("rewrite-report", report));
+    const json = jsonDocument("rewrite-report", report);
+    // `-`: standard output, which then carries no stream (parseRequest sees to that).
+    if (isStdin(args.reportJson)) io.print(json);
+    else writeWholeFile(io.fs, args.reportJson, json);
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;

@@ -1,6 +1,7 @@
 import { ArmError, decodeRegId, formatRegId, parseRegisterList, parseRegisterListText, parseSetList, registerName } from "@vmstate/arm";
 import { checkRewritePlan, type RewritePlan } from "@vmstate/rewrite";
-import type { CliIo } from "../io.js";
+import { isStdin, type CliIo } from "../io.js";
+import { oneStdinReader, oneStdoutWriter } from "../stdio-args.js";
 import { UsageError } from "../run-cli.js";
 
 /** The parsed command line of vmstate-rewrite (yargs camel-cases the option names). */
@@ -32,14 +33,17 @@ export interface RewriteArgs {
  * would otherwise be accepted and found absent) unless --force, --in-place needs a file, an
  * id in more than one of --hide/--set/--add, subsection names, --fit alone.
  */
-export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; plan: RewritePlan } {
+export async function parseRequest(args: RewriteArgs, io: CliIo): Promise<{ changes: boolean; plan: RewritePlan }> {
   if (!(args.maxTail > 0)) throw new UsageError("--max-tail must be a positive number of MiB");
-  if (args.inPlace && args.input === "-") throw new UsageError("--in-place needs an input file (-i FILE)");
-  if (args.inPlace && args.output !== "-") throw new UsageError("--in-place and -o exclude each other");
+  if (args.inPlace && isStdin(args.input)) throw new UsageError("--in-place needs an input file (-i FILE)");
+  if (args.inPlace && !isStdin(args.output)) throw new UsageError("--in-place and -o exclude each other");
+  oneStdinReader(["-i", args.input], ["--fit", args.fit], ["--hide-from", args.hideFrom]);
+  // The rewritten stream goes to standard output unless --in-place or --dry-run.
+  oneStdoutWriter(["-o", args.inPlace || args.dryRun ? undefined : args.output], ["--report-json", args.reportJson]);
   try {
     const hide = parseRegisterList(args.hide);
     if (args.hideFrom !== undefined) {
-      for (const id of parseRegisterListText(io.fs.readFileSync(args.hideFrom, "utf8"))) if (!hide.includes(id)) hide.push(id);
+      for (const id of parseRegisterListText(await readText(args.hideFrom, io))) if (!hide.includes(id)) hide.push(id);
     }
     const dropSubsections = [...new Set(args.dropSubsection.flatMap((a) => a.split(",")).map((s) => s.trim()).filter((s) => s !== ""))];
     const plan: RewritePlan = { hide, set: parseSetList(args.set), add: parseSetList(args.add), dropSubsections, strict: args.strict };
@@ -54,6 +58,14 @@ export function parseRequest(args: RewriteArgs, io: CliIo): { changes: boolean; 
     if (e instanceof ArmError || e instanceof RangeError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** A text file's contents, or standard input's for `-`. */
+async function readText(path: string, io: CliIo): Promise<string> {
+  if (!isStdin(path)) return io.fs.readFileSync(path, "utf8");
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of io.stdin()) chunks.push(chunk.slice());
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Refuses ids that decode to no known Arm register class (KVM or QEMU TCG layouts). */
