@@ -2,7 +2,9 @@
  * `npm run docs` as a user runs it: typedoc builds the API reference of every library
  * package without a warning (typedoc.json treats warnings as errors: a public signature
  * naming an unexported type, a link to something undocumented), and each package's
- * reference lists everything its entry point exports, types included.
+ * reference lists everything its entry point exports, types included. typedoc.json turns
+ * source links off: a clone's origin (a local path in CI, or none) is no remote typedoc can
+ * link to, and it warns about that.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";

@@ -28,7 +28,7 @@ export { applyXbzrle, XbzrleError } from "./xbzrle.js";
 export { RamExtractor, type PageTarget, type ExtractedBlock, type RamExtractOptions } from "./ram-extract.js";
 export { BlockFiles, type RamFs, type BlockFile } from "./ram-files.js";
 export { BlockFileNames } from "./ram-files.js";
-export { verifyStream, type VerifyReport, type VerifyCounts, type VerifyOptions } from "./verify.js";
+export { verifyStream, type VerifyReport, type VerifyCounts, type VerifyOptions, type VerifyRamBlock } from "./verify.js";
 export { ProblemList, MAX_PROBLEMS, type Problem, type ProblemCode } from "./problems.js";
 export { ChunkRecorder } from "./chunk-recorder.js";
 export { PageMapCollector, MAX_BUCKETS, PAGE_KINDS, type BlockPageMap, type PageKind } from "./page-map.js";
