@@ -83,6 +83,44 @@ describe.each(inputs)("-o from %s", (_, input) => {
     expect(readdirSync(d).sort()).toEqual(["dangling.mig", "link.mig", "missing.mig", "target.mig"]);
   });
 
+  it("follows a chain of links, each relative to its own directory, as the kernel does", async () => {
+    const d = fresh();
+    mkdirSync(join(d, "a/b"), { recursive: true });
+    mkdirSync(join(d, "sub"));
+    writeFileSync(join(d, "sub/real.mig"), "old");
+    symlinkSync("real.mig", join(d, "sub/link.mig"));
+    symlinkSync("sub/link.mig", join(d, "chain.mig"));
+    // `..` after a linked directory is the target's parent (a/), not the link's (d/).
+    symlinkSync("a/b", join(d, "dirlink"));
+    symlinkSync("../up.mig", join(d, "a/b/f.mig"));
+    expect((await run(["-o", join(d, "chain.mig")])).code).toBe(0);
+    expect((await run(["-o", join(d, "dirlink/f.mig")])).code).toBe(0);
+    expect(equalBytes(read(join(d, "sub/real.mig")), FIXED)).toBe(true);
+    expect(equalBytes(read(join(d, "a/up.mig")), FIXED)).toBe(true);
+    expect(existsSync(join(d, "up.mig"))).toBe(false);
+    expect([lstatSync(join(d, "chain.mig")).isSymbolicLink(), lstatSync(join(d, "sub/link.mig")).isSymbolicLink()]).toEqual([true, true]);
+  });
+
+  it("says a loop of links and a dangling link into no directory in the system's words, under the user's path", async () => {
+    const d = fresh();
+    symlinkSync("b.mig", join(d, "a.mig"));
+    symlinkSync("a.mig", join(d, "b.mig"));
+    symlinkSync("nowhere/x.mig", join(d, "dangling.mig"));
+    const loop = await run(["-o", join(d, "a.mig")]);
+    expect([loop.code, loop.stderr]).toEqual([3, `vmstate-rewrite: cannot open ${join(d, "a.mig")}: Too many levels of symbolic links\n`]);
+    const dangling = await run(["-o", join(d, "dangling.mig")]);
+    expect([dangling.code, dangling.stderr]).toEqual([3, `vmstate-rewrite: cannot open ${join(d, "dangling.mig")}: No such file or directory\n`]);
+    expect(readdirSync(d).sort()).toEqual(["a.mig", "b.mig", "dangling.mig"]);
+  });
+
+  it("says a full device under the user's path, and so for standard output", async () => {
+    const full = await run(["-o", "/dev/full"]);
+    expect([full.code, full.stderr]).toEqual([3, "vmstate-rewrite: cannot write /dev/full: No space left on device\n"]);
+    const i = input();
+    const r = spawnSync(bin, [...i.argv, "--hide", REG, "-q"], { input: i.stdin?.[0], stdio: ["pipe", openSync("/dev/full", "w"), "pipe"], encoding: "utf8" });
+    expect([r.status, r.stderr]).toEqual([3, "vmstate-rewrite: cannot write standard output: No space left on device\n"]);
+  });
+
   it("onto an existing file keeps its mode, owner and group", async () => {
     const d = fresh();
     const out = join(d, "out.mig");

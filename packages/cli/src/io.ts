@@ -3,18 +3,22 @@ import { createRequire } from "node:module";
 import { FdReader, FdSink, fdIoFrom, writeFully, type ByteInput, type ByteSink, type SyncFs } from "@vmstate/wire";
 import type { RamFs } from "@vmstate/inspect";
 import { ClosedStdout, closedStdoutError, stdoutWasClosed } from "./files/closed-stdout.js";
-import { FileProblem } from "./files/system-error.js";
+import { FileProblem, readerUnderPath } from "./files/system-error.js";
 
 /** The file-system calls the CLIs make; node:fs and memfs both provide them. */
 export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
   openSync(path: string, flags: string, mode?: number): number;
   closeSync(fd: number): void;
   fstatSync(fd: number): FileStat;
-  lstatSync(path: string): FileStat & { isSymbolicLink(): boolean };
+  statSync(path: string): FileStat;
+  /** node:fs has the C library's realpath(3) as `.native`; memfs only its own. */
+  realpathSync: ((path: string) => string) & { native?: (path: string) => string };
   readlinkSync(path: string): string | Buffer;
   fchmodSync(fd: number, mode: number): void;
   fchownSync(fd: number, uid: number, gid: number): void;
-  copyFileSync(from: string, to: string, mode?: number): void;
+  /** On the thread pool, so a signal is acted on while the kernel copies a large file. */
+  copyFile(from: string, to: string, mode: number, done: (e: NodeJS.ErrnoException | null) => void): void;
+  fsync(fd: number, done: (e: NodeJS.ErrnoException | null) => void): void;
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
   existsSync(path: string): boolean;
@@ -188,7 +192,7 @@ export function openInput(path: string, io: CliIo): OpenedInput {
   }
   return {
     name: path,
-    bytes: new FdReader(fd, fdIoFrom(io.fs)),
+    bytes: readerUnderPath(new FdReader(fd, fdIoFrom(io.fs)), path),
     size: st.isFile() ? st.size : undefined,
     fd: st.isFile() ? fd : undefined,
     close: () => io.fs.closeSync(fd),

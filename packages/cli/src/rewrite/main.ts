@@ -39,7 +39,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
             type: "string",
             default: "-",
             describe:
-              "output file ('-' for stdout); a regular file is written aside, fsynced and renamed (keeping an existing file's mode and owner), so a bad input leaves no partial file; a symbolic link writes its target, a device or FIFO is written into",
+              "output file ('-' for stdout); a regular file is written aside, fsynced and renamed (keeping an existing file's mode and owner), so a bad input leaves no partial file; another user's file that cannot be replaced keeping its owner is written into, as cp does (emptied if the rewrite fails); a symbolic link writes its final target, a device or FIFO is written into",
           })
           .option("in-place", {
             type: "boolean",
