@@ -6,13 +6,14 @@
  * so only another user meets the kernel's refusals this has to follow.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, copyFileSync, openSync, writeSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulateNewerSource } from "../tools/simulate-newer-source.js";
 import { readSample, SAMPLES_DIR } from "./support/samples.js";
 import { equalBytes } from "./support/decode.js";
+import { encodeUndo } from "../packages/cli/src/files/undo-record.js";
 
 const REG = "0x6030000000160003";
 const SAMPLE = "aarch64-virt-max-1cpu.mig";
@@ -109,5 +110,40 @@ describe("as nobody", () => {
     expect(after.ino).not.toBe(before.ino);
     expect([after.mode & 0o7777, after.uid, after.gid]).toEqual([0o600, NOBODY, NOBODY]);
     expect(equalBytes(new Uint8Array(readFileSync(out)), FIXED)).toBe(true);
+  });
+});
+
+describe("as nobody, --in-place and its undo record", () => {
+  it("says where the undo record could not be written and what to do, and leaves the file alone", () => {
+    const file = othersFile();
+    copyFileSync(NEWER, file);
+    chmodSync(file, 0o666);
+    const r = asNobody(["-i", file, "--in-place", "--hide", REG, "-q"]);
+    expect([r.status, r.stderr]).toEqual([
+      3,
+      `vmstate-rewrite: cannot write the undo record ${file}.vmstate-undo: Permission denied; --in-place writes it beside ${file} before changing the file: make ${dirname(file)} writable for this user (and give it room), or write a new file with -o\n`,
+    ]);
+    expect(equalBytes(new Uint8Array(readFileSync(file)), newer)).toBe(true);
+  });
+
+  it("says which undo record it cannot roll back and how, and a user who may write the file then does", () => {
+    const file = othersFile(0o644);
+    copyFileSync(NEWER, file);
+    // A crash after the record was synced and the end half rewritten.
+    const st = statSync(file);
+    const at = newer.length - 5000;
+    writeFileSync(`${file}.vmstate-undo`, encodeUndo({ dev: BigInt(st.dev), ino: BigInt(st.ino), offset: at, oldSize: newer.length, oldTail: newer.subarray(at) }));
+    const fd = openSync(file, "r+");
+    writeSync(fd, new Uint8Array(2000).fill(0xee), 0, 2000, at + 1000);
+    closeSync(fd);
+    const undo = `${file}.vmstate-undo`;
+    const r = asNobody(["-i", file, "-o", "/dev/null"]);
+    expect([r.status, r.stderr]).toEqual([
+      3,
+      `vmstate-rewrite: cannot roll back the interrupted in-place rewrite of ${file} recorded in ${undo}: cannot open ${file}: Permission denied; it holds the old end of ${file} from an interrupted --in-place: run vmstate-rewrite on ${file} (--dry-run will do) as a user who may read ${undo} and write ${file} and ${dirname(file)}, and it is put back\n`,
+    ]);
+    const root = spawnSync(process.execPath, [bin, "-i", file, "--dry-run"], { encoding: "utf8" });
+    expect([root.status, root.stderr]).toEqual([0, `vmstate-rewrite: ${file}: rolled back an interrupted in-place rewrite from ${undo}; the file is as it was before it\n`]);
+    expect(equalBytes(new Uint8Array(readFileSync(file)), newer)).toBe(true);
   });
 });
