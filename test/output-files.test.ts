@@ -19,6 +19,7 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  readSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -237,6 +238,52 @@ describe("standard output", () => {
     const r = spawnSync(bin, ["-i", join(SAMPLES_DIR, "x86_64-q35-seabios.mig"), "--hide", REG], { stdio: ["ignore", openSync(join(d, "o"), "w"), "pipe"] });
     expect(r.status).toBe(4);
     expect(statSync(join(d, "o")).size).toBe(0);
+  });
+});
+
+describe("a regular file as standard input (< FILE)", () => {
+  const fromStdin = (args: string[], stdout: number | "pipe" = "pipe") => {
+    const fd = openSync(NEWER, "r");
+    try {
+      return spawnSync(bin, ["--hide", REG, "-v", ...args], { stdio: [fd, stdout, "pipe"], encoding: "buffer" });
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  it("is read from its end like -i FILE, to standard output and to -o", () => {
+    const r = fromStdin([]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toMatch(/^vmstate-rewrite: device state found from the end at offset 0x[0-9a-f]+; RAM not read/);
+    expect(equalBytes(new Uint8Array(r.stdout), FIXED)).toBe(true);
+    const out = join(fresh(), "out.mig");
+    const o = fromStdin(["-o", out]);
+    expect(o.status).toBe(0);
+    expect(o.stderr.toString()).toContain("device state found from the end");
+    expect(equalBytes(read(out), FIXED)).toBe(true);
+  });
+
+  it("read by something else first is what follows, streamed", () => {
+    const fd = openSync(NEWER, "r");
+    // The shared file position moved past the header: no longer a stream from its start.
+    readSync(fd, Buffer.alloc(100), 0, 100, null);
+    const r = spawnSync(bin, ["--hide", REG], { stdio: [fd, "pipe", "pipe"], encoding: "utf8" });
+    closeSync(fd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("not a QEMU migration stream");
+  });
+
+  it("leaves standard output as a regular file as it was when the rewrite is refused", () => {
+    const out = join(fresh(), "fixed.mig");
+    writeFileSync(out, "what was there\n");
+    const fd = openSync(out, "a");
+    const x86 = openSync(join(SAMPLES_DIR, "x86_64-q35-seabios.mig"), "r");
+    const r = spawnSync(bin, ["--hide", REG], { stdio: [x86, fd, "pipe"], encoding: "utf8" });
+    closeSync(fd);
+    closeSync(x86);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toContain("apply to Arm guests only");
+    expect(readFileSync(out, "utf8")).toBe("what was there\n");
   });
 });
 

@@ -64,6 +64,11 @@ export interface CliIo {
   term: string | undefined;
   /** The size of standard input when it is a regular file (`< vm.mig`), for progress. */
   stdinSize: () => number | undefined;
+  /**
+   * Descriptor 0 when standard input is a regular file read from its start (`< vm.mig`): it
+   * is then read at positions, like `-i vm.mig`, its RAM not read through.
+   */
+  stdinFile?: () => number | undefined;
 }
 
 /**
@@ -116,7 +121,22 @@ export function nodeIo(name: string): CliIo {
       const st = stdinStat();
       return st?.isFile() ? st.size : undefined;
     },
+    stdinFile: () => (stdinStat()?.isFile() && stdinAtStart() ? 0 : undefined),
   };
+}
+
+/**
+ * Whether fd 0's file position is 0 (Linux's /proc/self/fdinfo says; elsewhere, not known,
+ * so no). A script may have read part of the file through the shared descriptor first
+ * (`{ dd bs=92 count=1 of=/dev/null; vmstate-rewrite; } < image`): the stream is then what
+ * follows, read as it comes.
+ */
+function stdinAtStart(): boolean {
+  try {
+    return /^pos:\s*0$/m.test(nodeFs.readFileSync("/proc/self/fdinfo/0", "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 /** What fd 0 is; undefined when it is closed (reading it then fails with its own error). */
@@ -166,6 +186,8 @@ export interface OpenedInput {
   size: number | undefined;
   /** The descriptor of a regular file (read at positions by the seekable path); undefined otherwise. */
   fd: number | undefined;
+  /** A path that opens the input's file (for the kernel's whole-file copy), when it has one. */
+  path: string | undefined;
   close: () => void;
 }
 
@@ -179,7 +201,11 @@ export function isStdin(path: string): boolean {
 
 /** Opens a path, or standard input (see {@link isStdin}). */
 export function openInput(path: string, io: CliIo): OpenedInput {
-  if (isStdin(path)) return { name: "<stdin>", bytes: io.stdin(), size: io.stdinSize(), fd: undefined, close: () => {} };
+  if (isStdin(path)) {
+    const fd = io.stdinFile?.();
+    // The kernel copies it by a name too: /proc/self/fd/0 opens the same file.
+    return { name: "<stdin>", path: fd === undefined ? undefined : "/proc/self/fd/0", bytes: io.stdin(), size: io.stdinSize(), fd, close: () => {} };
+  }
   const fd = io.fs.openSync(path, "r");
   let st: FileStat;
   try {
@@ -192,6 +218,7 @@ export function openInput(path: string, io: CliIo): OpenedInput {
   }
   return {
     name: path,
+    path,
     bytes: readerUnderPath(new FdReader(fd, fdIoFrom(io.fs)), path),
     size: st.isFile() ? st.size : undefined,
     fd: st.isFile() ? fd : undefined,

@@ -23,7 +23,7 @@ import type { RewriteDestination } from "./run-rewrite.js";
  * standard output, a device or a FIFO, the bytes before the tail are read and written as
  * they are (holes then travel as zeros).
  */
-export async function rewriteSeekable(input: OpenedInput & { fd: number; size: number }, dest: RewriteDestination, transforms: readonly RecordTransform[], io: CliIo): Promise<void> {
+export async function rewriteSeekable(input: OpenedInput & { fd: number; size: number; path: string }, dest: RewriteDestination, transforms: readonly RecordTransform[], io: CliIo): Promise<void> {
   const fs = io.fs;
   const fd = input.fd;
   const read: ReadAt = (p, n) => underPath(input.name, () => readAt(fs, fd, p, n), "cannot read");
@@ -60,7 +60,7 @@ export async function rewriteSeekable(input: OpenedInput & { fd: number; size: n
   const out = openFileOutput(resolveOutput(dest.path, fs), dest.path, io, st);
   try {
     if (out.tmp === undefined) await writeWithNewTail(read, plan, out.sink, turn);
-    else await copyWithNewTail(input.name, read, st, plan, out as FileOutput & { tmp: string }, dest.path, io, turn);
+    else await copyWithNewTail(input, read, st, plan, out as FileOutput & { tmp: string }, dest.path, io, turn);
     await out.commit();
   } finally {
     out.abandon();
@@ -73,7 +73,7 @@ export async function rewriteSeekable(input: OpenedInput & { fd: number; size: n
  * then the new tail written over the copy's end.
  */
 async function copyWithNewTail(
-  name: string,
+  input: { name: string; path: string },
   read: ReadAt,
   st: FileStat,
   plan: TailRewrite,
@@ -84,11 +84,11 @@ async function copyWithNewTail(
 ): Promise<void> {
   const fs = io.fs;
   const writeAt = (bytes: Uint8Array, position: number) => underPath(shownAs, () => writeAllAt(fs, out.fd, bytes, position), "cannot write");
-  const changed = () => new FileProblem(`${name} changed while it was being read`);
+  const changed = () => new FileProblem(`${input.name} changed while it was being read`);
   if (st.size !== plan.end) throw changed();
   if (isSparse(st)) await copySparse(read, writeAt, st.size, turn);
   else {
-    await underPathAsync(shownAs, () => copyFileInKernel(fs, name, out.tmp), "cannot write");
+    await underPathAsync(shownAs, () => copyFileInKernel(fs, input.path, out.tmp), "cannot write");
     if (fs.fstatSync(out.fd).size !== plan.end) throw changed();
   }
   if (plan.changed) writeAt(plan.bytes, plan.start);
