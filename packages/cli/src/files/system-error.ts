@@ -35,6 +35,7 @@ const VERBS: Record<string, string> = {
   copyfile: "cannot write",
   rename: "cannot write",
   mkdir: "cannot create directory",
+  access: "cannot write into",
   unlink: "cannot remove",
   fchmod: "cannot set the mode of",
   fchown: "cannot set the owner of",
