@@ -79,7 +79,7 @@ export function main(argv: string[], processIo: CliIo): Promise<ExitCode> {
           .option("report-json", { type: "string", describe: "also write the report (changes with risk classes, absent items, warnings) as JSON to this file" })
           .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no report lines and no progress on stderr (errors still go there)" })
           .option("progress", { type: "boolean", default: true, describe: "a progress bar on a terminal when the input size is known (-i FILE or < FILE) and every record is read; --no-progress: none" })
-          .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
+          .option("max-tail", { type: "number", default: DEFAULT_MAX_TAIL_BYTES / 1048576, describe: "MiB (a whole number) of device state (after RAM) to buffer while waiting for the stream's vmdesc" })
           .example("$0 --hide 0x6030000000160003 < new.mig > old-compatible.mig", "make a stream from a Linux >= 6.15 host load on an older one")
           .example("$0 -i vm.mig --in-place --hide VENDOR_HYP_BMAP_2 --strict", "fix a saved file, only if the register is 0")
           .example("$0 --drop-subsection cpu/wfxt-timer --add PAR=0 < 11.1.mig > 7.2.mig", "drop a subsection and add a register an older QEMU expects")
