@@ -11,6 +11,7 @@ export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
   closeSync(fd: number): void;
   fstatSync(fd: number): FileStat;
   statSync(path: string): FileStat;
+  lstatSync(path: string): FileStat & { isSymbolicLink(): boolean };
   /** node:fs has the C library's realpath(3) as `.native`; memfs only its own. */
   realpathSync: ((path: string) => string) & { native?: (path: string) => string };
   readlinkSync(path: string): string | Buffer;

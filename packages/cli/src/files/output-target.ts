@@ -34,13 +34,23 @@ export function resolveOutput(path: string, fs: CliFs): OutputTarget {
 }
 
 /**
- * The path the kernel would open for writing. realpath(3) answers for a name that exists;
+ * The path the kernel would open for writing: `path` itself unless it names a symbolic link.
+ * realpath(3) answers for a name that exists;
  * a missing one (a new file, or the end of a dangling link) is the real directory plus the
  * last name, and a dangling link is followed to its target one link at a time, each read
  * relative to the kernel's answer for its own directory. That walk ends: realpath(3) said
  * ENOENT, not ELOOP, so the chain reaches a missing name.
  */
 function realTarget(path: string, fs: CliFs): string {
+  // Not a link (or not there): the path as the user spelt it, which messages then show.
+  let st: FileStat & { isSymbolicLink(): boolean };
+  try {
+    st = underPath(path, () => fs.lstatSync(path), "cannot open");
+  } catch (e) {
+    if ((e as { cause?: NodeJS.ErrnoException }).cause?.code === "ENOENT") return path;
+    throw e;
+  }
+  if (!st.isSymbolicLink()) return path;
   let p = path;
   for (;;) {
     try {
