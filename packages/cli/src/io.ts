@@ -19,6 +19,7 @@ export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
   fchownSync(fd: number, uid: number, gid: number): void;
   /** On the thread pool, so a signal is acted on while the kernel copies a large file. */
   copyFile(from: string, to: string, mode: number, done: (e: NodeJS.ErrnoException | null) => void): void;
+  fsyncSync(fd: number): void;
   fsync(fd: number, done: (e: NodeJS.ErrnoException | null) => void): void;
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
