@@ -233,6 +233,18 @@ describe("standard output", () => {
     expect(readFileSync(out, "utf8")).toBe("what was there\n");
   });
 
+  it("as -o /dev/stdout writes into the pipe behind it, from a file and from a pipe", () => {
+    for (const [args, input] of [
+      [["-i", NEWER], undefined],
+      [[], newer],
+    ] as const) {
+      // Through `| cat`: a real pipe (Node gives a child a socket pair, which no open() reaches).
+      const r = spawnSync("sh", ["-c", '"$0" "$@" | cat', bin, ...args, "-o", "/dev/stdout", "--hide", REG, "-q"], { input, stdio: ["pipe", "pipe", "pipe"] });
+      expect([r.status, r.stderr.toString()]).toEqual([0, ""]);
+      expect(equalBytes(new Uint8Array(r.stdout), FIXED)).toBe(true);
+    }
+  });
+
   it("gets nothing when a file's rewrite is refused: the decision comes before any write", async () => {
     const d = fresh();
     const r = spawnSync(bin, ["-i", join(SAMPLES_DIR, "x86_64-q35-seabios.mig"), "--hide", REG], { stdio: ["ignore", openSync(join(d, "o"), "w"), "pipe"] });

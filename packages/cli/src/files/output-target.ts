@@ -20,17 +20,18 @@ export type OutputTarget =
  * errors (ELOOP, EACCES, ENOTDIR) come back in its words under the user's path.
  */
 export function resolveOutput(path: string, fs: CliFs): OutputTarget {
-  const real = realTarget(path, fs);
   let st: FileStat;
   try {
-    st = fs.statSync(real);
+    st = underPath(path, () => fs.statSync(path), "cannot open");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { kind: "new", path: real };
-    throw e;
+    if ((e as { cause?: NodeJS.ErrnoException }).cause?.code !== "ENOENT") throw e;
+    return { kind: "new", path: realTarget(path, fs) };
   }
-  if (st.isFile()) return { kind: "file", path: real, stat: st };
-  if (st.isDirectory()) return { kind: "directory", path: real };
-  return { kind: "stream", path: real };
+  if (st.isFile()) return { kind: "file", path: realTarget(path, fs), stat: st };
+  if (st.isDirectory()) return { kind: "directory", path };
+  // Opened by the user's path: /dev/stdout leads through /proc/self/fd/1, a link that only
+  // opening follows (its text, `pipe:[…]`, names no file).
+  return { kind: "stream", path };
 }
 
 /**
