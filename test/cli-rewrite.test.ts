@@ -34,6 +34,19 @@ describe("vmstate-rewrite", () => {
     expect(r.stderr).toMatch(/^vmstate-rewrite: Unknown argument: frobnicate\nTry 'vmstate-rewrite --help'.\n$/);
   });
 
+  it("takes --max-tail in whole MiB only, saying so with the option named, and says so in --help", async () => {
+    for (const bad of ["1.5", "0", "-2", "abc", "1e12"]) {
+      const r = await runMain(rewriteMain, ["--max-tail", bad], { stdin: [readSample("aarch64-virt-7.2-a57.mig")] });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(/^vmstate-rewrite: --max-tail takes a whole number of MiB, 1 or more \(got [^)]+\)\n/);
+      expect(r.stdout.length).toBe(0);
+    }
+    const ok = await runMain(rewriteMain, ["--max-tail", "2"], { stdin: [readSample("aarch64-virt-7.2-a57.mig")] });
+    expect(ok.code).toBe(0);
+    const help = await runMain(rewriteMain, ["--help"]);
+    expect(help.printed.replace(/\s+/g, " ")).toContain("--max-tail MiB (a whole number) of device state");
+  });
+
   it("copies a valid stream from stdin to stdout byte for byte", async () => {
     const r = await runMain(rewriteMain, [], { stdin: [ARM] });
     expect(r.code).toBe(0);

@@ -72,6 +72,17 @@ describe("recovery of an interrupted --in-place", () => {
     fs.renameSync("/d/other.mig", "/d/vm.mig");
     const r = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--dry-run"], { fs });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe("vmstate-rewrite: /d/vm.mig.vmstate-undo is the undo record of another file than /d/vm.mig (it was replaced since): remove it if that was meant\n");
+    expect(r.stderr).toBe("vmstate-rewrite: /d/vm.mig.vmstate-undo is the undo record of another file than /d/vm.mig (it was replaced since): remove it if that was meant, then run again\n");
+  });
+
+  it("refuses a file under the record's name that is no undo record, and leaves it and the file alone", async () => {
+    const fs = memFs({ "/d/vm.mig": OLD, "/d/vm.mig.vmstate-undo": "notes of mine\n" });
+    const r = await runMain(rewriteMain, ["-i", "/d/vm.mig", "--in-place", "--hide", REG], { fs });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      "vmstate-rewrite: /d/vm.mig.vmstate-undo is in the way: vmstate-rewrite keeps the undo record of an in-place rewrite of /d/vm.mig under that name, and this file is not one (no vmstate-undo magic); move it away, then run again\n",
+    );
+    expect(fs.readFileSync("/d/vm.mig.vmstate-undo", "utf8")).toBe("notes of mine\n");
+    expect(equalBytes(new Uint8Array(fs.readFileSync("/d/vm.mig")), OLD)).toBe(true);
   });
 });

@@ -2,9 +2,10 @@
  * `vmstate-inspect extract-ram`: one sparse file per RAM block, with compressed and XBZRLE
  * pages decoded. Run in-process against memfs (and the real fs where sizes and TTYs matter).
  */
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectMain, type CliFs } from "@vmstate/cli";
 import { runMain } from "./support/cli.js";
@@ -107,7 +108,22 @@ describe("extract-ram", () => {
     expect(x.stderr).toMatch(/ram \(\d+\) PART at offset 0x[0-9a-f]+/);
     expect(x.file("virt.flash0.bin").subarray(0, 16).some((b) => b !== 0)).toBe(true);
   });
+
+  it("on a full disk names the file in the system's words, lists the files made, and blames no stream", async () => {
+    const fs = memFs({ "/keep": "" });
+    const full: CliFs = Object.create(fs) as CliFs;
+    full.writeSync = () => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", errno: -28 });
+    };
+    const r = await runMain(inspectMain, ["extract-ram", "-", "/out"], { fs: full, stdin: [readSample("aarch64-virt-uefi.mig")] });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^vmstate-inspect: cannot write \/out\/[\w@.-]+\.bin: No space left on device\n$/);
+    expect(r.printed).toMatch(/^\d+ RAM blocks? written to \/out \(INCOMPLETE: writing stopped; pages after that point are missing\)\n/);
+    expect(r.printed).toContain("virt.flash0.bin");
+  });
 });
+
+const inspectBin = resolve(import.meta.dirname, "../packages/cli/bin/vmstate-inspect.cjs");
 
 describe("extract-ram on the real file system", () => {
   const dir = mkdtempSync(join(tmpdir(), "vmstate-extract-"));
@@ -133,5 +149,25 @@ describe("extract-ram on the real file system", () => {
     const proc = await runMain(inspectMain, ["extract-ram", join(SAMPLES_DIR, "aarch64-virt-uefi.mig"), "/proc/nope/deeper"]);
     expect(proc.code).toBe(3);
     expect(proc.stderr).toBe("vmstate-inspect: cannot create directory /proc/nope: No such file or directory\n");
+  });
+
+  it("fails before reading the stream where the directory is unusable, with the path and the reason", async () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const uefi = join(SAMPLES_DIR, "aarch64-virt-uefi.mig");
+    for (const [out, why] of [
+      [file, `cannot create directory ${file}: File exists`],
+      [join(file, "sub"), `cannot create directory ${join(file, "sub")}: Not a directory`],
+    ]) {
+      const r = await runMain(inspectMain, ["extract-ram", uefi, out!]);
+      expect([r.code, r.stderr, r.printed]).toEqual([3, `vmstate-inspect: ${why}\n`, ""]);
+    }
+    // Root may write anywhere: a directory nobody may not write, as nobody.
+    const locked = join(dir, "locked");
+    mkdirSync(locked, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const nobody = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, inspectBin, "extract-ram", uefi, locked], { encoding: "utf8" });
+    expect([nobody.status, nobody.stderr, nobody.stdout]).toEqual([3, `vmstate-inspect: cannot write into ${locked}: Permission denied\n`, ""]);
+    expect(readdirSync(locked)).toEqual([]);
   });
 });

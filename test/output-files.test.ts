@@ -19,6 +19,7 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  readSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -81,6 +82,44 @@ describe.each(inputs)("-o from %s", (_, input) => {
     expect(equalBytes(read(join(d, "target.mig")), FIXED)).toBe(true);
     expect(equalBytes(read(join(d, "missing.mig")), FIXED)).toBe(true);
     expect(readdirSync(d).sort()).toEqual(["dangling.mig", "link.mig", "missing.mig", "target.mig"]);
+  });
+
+  it("follows a chain of links, each relative to its own directory, as the kernel does", async () => {
+    const d = fresh();
+    mkdirSync(join(d, "a/b"), { recursive: true });
+    mkdirSync(join(d, "sub"));
+    writeFileSync(join(d, "sub/real.mig"), "old");
+    symlinkSync("real.mig", join(d, "sub/link.mig"));
+    symlinkSync("sub/link.mig", join(d, "chain.mig"));
+    // `..` after a linked directory is the target's parent (a/), not the link's (d/).
+    symlinkSync("a/b", join(d, "dirlink"));
+    symlinkSync("../up.mig", join(d, "a/b/f.mig"));
+    expect((await run(["-o", join(d, "chain.mig")])).code).toBe(0);
+    expect((await run(["-o", join(d, "dirlink/f.mig")])).code).toBe(0);
+    expect(equalBytes(read(join(d, "sub/real.mig")), FIXED)).toBe(true);
+    expect(equalBytes(read(join(d, "a/up.mig")), FIXED)).toBe(true);
+    expect(existsSync(join(d, "up.mig"))).toBe(false);
+    expect([lstatSync(join(d, "chain.mig")).isSymbolicLink(), lstatSync(join(d, "sub/link.mig")).isSymbolicLink()]).toEqual([true, true]);
+  });
+
+  it("says a loop of links and a dangling link into no directory in the system's words, under the user's path", async () => {
+    const d = fresh();
+    symlinkSync("b.mig", join(d, "a.mig"));
+    symlinkSync("a.mig", join(d, "b.mig"));
+    symlinkSync("nowhere/x.mig", join(d, "dangling.mig"));
+    const loop = await run(["-o", join(d, "a.mig")]);
+    expect([loop.code, loop.stderr]).toEqual([3, `vmstate-rewrite: cannot open ${join(d, "a.mig")}: Too many levels of symbolic links\n`]);
+    const dangling = await run(["-o", join(d, "dangling.mig")]);
+    expect([dangling.code, dangling.stderr]).toEqual([3, `vmstate-rewrite: cannot open ${join(d, "dangling.mig")}: No such file or directory\n`]);
+    expect(readdirSync(d).sort()).toEqual(["a.mig", "b.mig", "dangling.mig"]);
+  });
+
+  it("says a full device under the user's path, and so for standard output", async () => {
+    const full = await run(["-o", "/dev/full"]);
+    expect([full.code, full.stderr]).toEqual([3, "vmstate-rewrite: cannot write /dev/full: No space left on device\n"]);
+    const i = input();
+    const r = spawnSync(bin, [...i.argv, "--hide", REG, "-q"], { input: i.stdin?.[0], stdio: ["pipe", openSync("/dev/full", "w"), "pipe"], encoding: "utf8" });
+    expect([r.status, r.stderr]).toEqual([3, "vmstate-rewrite: cannot write standard output: No space left on device\n"]);
   });
 
   it("onto an existing file keeps its mode, owner and group", async () => {
@@ -194,11 +233,69 @@ describe("standard output", () => {
     expect(readFileSync(out, "utf8")).toBe("what was there\n");
   });
 
+  it("as -o /dev/stdout writes into the pipe behind it, from a file and from a pipe", () => {
+    for (const [args, input] of [
+      [["-i", NEWER], undefined],
+      [[], newer],
+    ] as const) {
+      // Through `| cat`: a real pipe (Node gives a child a socket pair, which no open() reaches).
+      const r = spawnSync("sh", ["-c", '"$0" "$@" | cat', bin, ...args, "-o", "/dev/stdout", "--hide", REG, "-q"], { input, stdio: ["pipe", "pipe", "pipe"] });
+      expect([r.status, r.stderr.toString()]).toEqual([0, ""]);
+      expect(equalBytes(new Uint8Array(r.stdout), FIXED)).toBe(true);
+    }
+  });
+
   it("gets nothing when a file's rewrite is refused: the decision comes before any write", async () => {
     const d = fresh();
     const r = spawnSync(bin, ["-i", join(SAMPLES_DIR, "x86_64-q35-seabios.mig"), "--hide", REG], { stdio: ["ignore", openSync(join(d, "o"), "w"), "pipe"] });
     expect(r.status).toBe(4);
     expect(statSync(join(d, "o")).size).toBe(0);
+  });
+});
+
+describe("a regular file as standard input (< FILE)", () => {
+  const fromStdin = (args: string[], stdout: number | "pipe" = "pipe") => {
+    const fd = openSync(NEWER, "r");
+    try {
+      return spawnSync(bin, ["--hide", REG, "-v", ...args], { stdio: [fd, stdout, "pipe"], encoding: "buffer" });
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  it("is read from its end like -i FILE, to standard output and to -o", () => {
+    const r = fromStdin([]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toMatch(/^vmstate-rewrite: device state found from the end at offset 0x[0-9a-f]+; RAM not read/);
+    expect(equalBytes(new Uint8Array(r.stdout), FIXED)).toBe(true);
+    const out = join(fresh(), "out.mig");
+    const o = fromStdin(["-o", out]);
+    expect(o.status).toBe(0);
+    expect(o.stderr.toString()).toContain("device state found from the end");
+    expect(equalBytes(read(out), FIXED)).toBe(true);
+  });
+
+  it("read by something else first is what follows, streamed", () => {
+    const fd = openSync(NEWER, "r");
+    // The shared file position moved past the header: no longer a stream from its start.
+    readSync(fd, Buffer.alloc(100), 0, 100, null);
+    const r = spawnSync(bin, ["--hide", REG], { stdio: [fd, "pipe", "pipe"], encoding: "utf8" });
+    closeSync(fd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("not a QEMU migration stream");
+  });
+
+  it("leaves standard output as a regular file as it was when the rewrite is refused", () => {
+    const out = join(fresh(), "fixed.mig");
+    writeFileSync(out, "what was there\n");
+    const fd = openSync(out, "a");
+    const x86 = openSync(join(SAMPLES_DIR, "x86_64-q35-seabios.mig"), "r");
+    const r = spawnSync(bin, ["--hide", REG], { stdio: [x86, fd, "pipe"], encoding: "utf8" });
+    closeSync(fd);
+    closeSync(x86);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toContain("apply to Arm guests only");
+    expect(readFileSync(out, "utf8")).toBe("what was there\n");
   });
 });
 

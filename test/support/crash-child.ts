@@ -12,7 +12,7 @@ import { nodeIo, rewriteMain, type CliFs } from "../../packages/cli/src/index.js
 
 const [n, ...argv] = process.argv.slice(2);
 let left = Number(n);
-const CHANGES = new Set(["writeSync", "fsyncSync", "ftruncateSync", "unlinkSync", "renameSync", "copyFileSync", "fchmodSync", "fchownSync"]);
+const CHANGES = new Set(["writeSync", "fsyncSync", "fsync", "ftruncateSync", "unlinkSync", "renameSync", "copyFile", "fchmodSync", "fchownSync"]);
 
 function crashNow(): void {
   if (left-- === 0) process.kill(process.pid, "SIGKILL");

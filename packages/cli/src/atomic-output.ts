@@ -1,9 +1,10 @@
-import { FdSink, fdIoFrom } from "@vmstate/wire";
+import { FdSink, fdIoFrom, type ByteSink } from "@vmstate/wire";
 import type { CliIo, FileStat } from "./io.js";
 import type { OutputTarget } from "./files/output-target.js";
-import { syncDirectoryOf } from "./files/file-io.js";
+import type { FileOutput } from "./files/file-output.js";
+import { fsyncOffThread, syncDirectoryOf } from "./files/file-io.js";
 import { cleanupOnSignal } from "./files/signal-cleanup.js";
-import { underPath, underPathAsync } from "./files/system-error.js";
+import { FileError, sinkUnderPath, underPath, underPathAsync } from "./files/system-error.js";
 
 /**
  * An output file that appears only when complete: bytes go to a temporary file beside the
@@ -14,13 +15,37 @@ import { underPath, underPathAsync } from "./files/system-error.js";
  * file's permissions when there is one (as `cp` gives: a 0600 guest image stays private).
  * Errors name the user's path, never the temporary one.
  */
-export class AtomicOutput {
-  readonly sink: FdSink;
+export class AtomicOutput implements FileOutput {
+  readonly sink: ByteSink;
   readonly fd: number;
   readonly tmp: string;
+  private readonly fdSink: FdSink;
   private readonly created: FileStat;
   private readonly releaseSignal: () => void;
   private done = false;
+
+  /**
+   * The output for an existing file whose owner and group this user can give a new file (root,
+   * or its owner in its group), beside it in a directory this user may write; undefined
+   * otherwise, where only writing into the file itself keeps what it is, as `cp` does.
+   */
+  static ifOwnerKept(target: Extract<OutputTarget, { kind: "file" }>, shownAs: string, io: CliIo): AtomicOutput | undefined {
+    let out: AtomicOutput;
+    try {
+      out = new AtomicOutput(target, shownAs, io);
+    } catch (e) {
+      if (refused(e)) return undefined;
+      throw e;
+    }
+    try {
+      underPath(shownAs, () => io.fs.fchownSync(out.fd, target.stat.uid, target.stat.gid));
+      return out;
+    } catch (e) {
+      out.abandon();
+      if (refused(e)) return undefined;
+      throw e;
+    }
+  }
 
   constructor(
     private readonly target: Extract<OutputTarget, { kind: "new" | "file" }>,
@@ -31,10 +56,18 @@ export class AtomicOutput {
     private readonly sourceMode = 0o777,
   ) {
     this.tmp = `${target.path}.vmstate-${process.pid}-${Date.now().toString(36)}.tmp`;
-    this.fd = underPath(shownAs, () => io.fs.openSync(this.tmp, "wx", 0o666));
+    // The cleanup first: with no handler yet, a signal's default action would kill the process
+    // and leave the new temporary file behind.
     this.releaseSignal = cleanupOnSignal(() => this.abandon());
+    try {
+      this.fd = underPath(shownAs, () => io.fs.openSync(this.tmp, "wx", 0o666));
+    } catch (e) {
+      this.releaseSignal();
+      throw e;
+    }
     this.created = io.fs.fstatSync(this.fd);
-    this.sink = new FdSink(this.fd, fdIoFrom(io.fs));
+    this.fdSink = new FdSink(this.fd, fdIoFrom(io.fs));
+    this.sink = sinkUnderPath(this.fdSink, shownAs);
   }
 
   /** Flush, give it the target's mode and owner, fsync, rename over the target. */
@@ -44,9 +77,11 @@ export class AtomicOutput {
       if (this.target.kind === "file") {
         const keep = this.target.stat;
         fs.fchownSync(this.fd, keep.uid, keep.gid);
+        // After the owner: chown clears the set-user-ID and set-group-ID bits.
         fs.fchmodSync(this.fd, keep.mode & 0o7777);
       } else fs.fchmodSync(this.fd, this.created.mode & this.sourceMode & 0o777);
-      await this.sink.sync();
+      await this.fdSink.end();
+      await fsyncOffThread(fs, this.fd);
     });
     underPath(this.shownAs, () => {
       fs.closeSync(this.fd);
@@ -73,4 +108,9 @@ export class AtomicOutput {
       // nothing to remove
     }
   }
+}
+
+/** The kernel's no to a temporary file beside the target, or to giving it the target's owner. */
+function refused(e: unknown): boolean {
+  return e instanceof FileError && (e.cause.code === "EPERM" || e.cause.code === "EACCES");
 }

@@ -3,18 +3,24 @@ import { createRequire } from "node:module";
 import { FdReader, FdSink, fdIoFrom, writeFully, type ByteInput, type ByteSink, type SyncFs } from "@vmstate/wire";
 import type { RamFs } from "@vmstate/inspect";
 import { ClosedStdout, closedStdoutError, stdoutWasClosed } from "./files/closed-stdout.js";
-import { FileProblem } from "./files/system-error.js";
+import { FileProblem, readerUnderPath } from "./files/system-error.js";
 
 /** The file-system calls the CLIs make; node:fs and memfs both provide them. */
 export interface CliFs extends SyncFs, Omit<RamFs, "readSync" | "writeSync"> {
   openSync(path: string, flags: string, mode?: number): number;
   closeSync(fd: number): void;
   fstatSync(fd: number): FileStat;
+  statSync(path: string): FileStat;
   lstatSync(path: string): FileStat & { isSymbolicLink(): boolean };
+  /** node:fs has the C library's realpath(3) as `.native`; memfs only its own. */
+  realpathSync: ((path: string) => string) & { native?: (path: string) => string };
   readlinkSync(path: string): string | Buffer;
   fchmodSync(fd: number, mode: number): void;
   fchownSync(fd: number, uid: number, gid: number): void;
-  copyFileSync(from: string, to: string, mode?: number): void;
+  /** On the thread pool, so a signal is acted on while the kernel copies a large file. */
+  copyFile(from: string, to: string, mode: number, done: (e: NodeJS.ErrnoException | null) => void): void;
+  fsyncSync(fd: number): void;
+  fsync(fd: number, done: (e: NodeJS.ErrnoException | null) => void): void;
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
   existsSync(path: string): boolean;
@@ -60,6 +66,11 @@ export interface CliIo {
   term: string | undefined;
   /** The size of standard input when it is a regular file (`< vm.mig`), for progress. */
   stdinSize: () => number | undefined;
+  /**
+   * Descriptor 0 when standard input is a regular file read from its start (`< vm.mig`): it
+   * is then read at positions, like `-i vm.mig`, its RAM not read through.
+   */
+  stdinFile?: () => number | undefined;
 }
 
 /**
@@ -112,7 +123,22 @@ export function nodeIo(name: string): CliIo {
       const st = stdinStat();
       return st?.isFile() ? st.size : undefined;
     },
+    stdinFile: () => (stdinStat()?.isFile() && stdinAtStart() ? 0 : undefined),
   };
+}
+
+/**
+ * Whether fd 0's file position is 0 (Linux's /proc/self/fdinfo says; elsewhere, not known,
+ * so no). A script may have read part of the file through the shared descriptor first
+ * (`{ dd bs=92 count=1 of=/dev/null; vmstate-rewrite; } < image`): the stream is then what
+ * follows, read as it comes.
+ */
+function stdinAtStart(): boolean {
+  try {
+    return /^pos:\s*0$/m.test(nodeFs.readFileSync("/proc/self/fdinfo/0", "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 /** What fd 0 is; undefined when it is closed (reading it then fails with its own error). */
@@ -162,6 +188,8 @@ export interface OpenedInput {
   size: number | undefined;
   /** The descriptor of a regular file (read at positions by the seekable path); undefined otherwise. */
   fd: number | undefined;
+  /** A path that opens the input's file (for the kernel's whole-file copy), when it has one. */
+  path: string | undefined;
   close: () => void;
 }
 
@@ -175,7 +203,11 @@ export function isStdin(path: string): boolean {
 
 /** Opens a path, or standard input (see {@link isStdin}). */
 export function openInput(path: string, io: CliIo): OpenedInput {
-  if (isStdin(path)) return { name: "<stdin>", bytes: io.stdin(), size: io.stdinSize(), fd: undefined, close: () => {} };
+  if (isStdin(path)) {
+    const fd = io.stdinFile?.();
+    // The kernel copies it by a name too: /proc/self/fd/0 opens the same file.
+    return { name: "<stdin>", path: fd === undefined ? undefined : "/proc/self/fd/0", bytes: io.stdin(), size: io.stdinSize(), fd, close: () => {} };
+  }
   const fd = io.fs.openSync(path, "r");
   let st: FileStat;
   try {
@@ -188,7 +220,8 @@ export function openInput(path: string, io: CliIo): OpenedInput {
   }
   return {
     name: path,
-    bytes: new FdReader(fd, fdIoFrom(io.fs)),
+    path,
+    bytes: readerUnderPath(new FdReader(fd, fdIoFrom(io.fs)), path),
     size: st.isFile() ? st.size : undefined,
     fd: st.isFile() ? fd : undefined,
     close: () => io.fs.closeSync(fd),

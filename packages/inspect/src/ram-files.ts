@@ -16,6 +16,7 @@
  * `.bin` is appended. Two blocks that map to the same name (compared case-insensitively, for
  * case-folding file systems) get `-2`, `-3`, … before the extension.
  */
+import { constants } from "node:fs";
 import { join } from "node:path";
 import type { PageTarget } from "./ram-extract.js";
 import { makeDirectories } from "./make-directories.js";
@@ -28,6 +29,8 @@ export interface RamFs {
   writeSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
   readSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
   mkdirSync(path: string, options: { recursive: boolean }): unknown;
+  statSync(path: string): { isDirectory(): boolean };
+  accessSync(path: string, mode: number): void;
 }
 
 /** One output file. */
@@ -55,6 +58,8 @@ export class BlockFiles implements PageTarget {
     private readonly dir: string,
   ) {
     makeDirectories(fs, dir);
+    // A directory this user may not write into fails here, before the stream is read.
+    fs.accessSync(dir, constants.W_OK | constants.X_OK);
   }
 
   open(block: string, length: number): void {
@@ -78,7 +83,7 @@ export class BlockFiles implements PageTarget {
     const adjacent = this.pendingBlock === block && this.pendingAt + this.pendingLen === offset;
     if (!adjacent || this.pendingLen + data.length > COMBINE_BYTES) this.flush();
     if (data.length > COMBINE_BYTES) {
-      this.writeAll(this.fdOf(block), data, offset);
+      this.writeAll(block, data, offset);
       return;
     }
     if (this.pendingLen === 0) {
@@ -104,10 +109,12 @@ export class BlockFiles implements PageTarget {
   /** Writes what is buffered. */
   flush(): void {
     if (this.pendingLen > 0 && this.pendingBlock !== undefined) {
-      this.writeAll(this.fdOf(this.pendingBlock), this.buffer.subarray(0, this.pendingLen), this.pendingAt);
+      const [block, data, at] = [this.pendingBlock, this.buffer.subarray(0, this.pendingLen), this.pendingAt];
+      // Dropped before the write: after a failure, close() must not try the same write again.
+      this.pendingLen = 0;
+      this.pendingBlock = undefined;
+      this.writeAll(block, data, at);
     }
-    this.pendingLen = 0;
-    this.pendingBlock = undefined;
   }
 
   /** Flushes and closes every file; returns what was written. Safe to call twice. */
@@ -120,6 +127,11 @@ export class BlockFiles implements PageTarget {
         f.fd = -1;
       }
     }
+    return this.files();
+  }
+
+  /** The files made so far: also after a write failed, when close() threw. */
+  files(): BlockFile[] {
     return [...this.open_.values()].map(({ block, file, path, length }) => ({ block, file, path, length }));
   }
 
@@ -129,9 +141,17 @@ export class BlockFiles implements PageTarget {
     return f.fd;
   }
 
-  private writeAll(fd: number, data: Uint8Array, position: number): void {
-    for (let done = 0; done < data.length; ) {
-      done += this.fs.writeSync(fd, data, done, data.length - done, position + done);
+  private writeAll(block: string, data: Uint8Array, position: number): void {
+    const fd = this.fdOf(block);
+    try {
+      for (let done = 0; done < data.length; ) {
+        done += this.fs.writeSync(fd, data, done, data.length - done, position + done);
+      }
+    } catch (e) {
+      // A write's error names no file: the message says which (`cannot write DIR/x.bin: No space left on device`).
+      const err = e as NodeJS.ErrnoException;
+      if (typeof err?.code === "string" && err.path === undefined) err.path = this.open_.get(block)!.path;
+      throw e;
     }
   }
 }

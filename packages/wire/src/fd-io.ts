@@ -1,7 +1,7 @@
 import * as nodeFs from "node:fs";
 
 /**
- * The three descriptor calls the stream reader and writer make, synchronous like `cat`'s:
+ * The two descriptor calls the stream reader and writer make, synchronous like `cat`'s:
  * a filter in a pipeline has nothing else to do while it waits, and a thread-pool round
  * trip per 64 KiB pipe read would leave it idle between reads. Built from any object with
  * node:fs's sync API, so tests can pass memfs and the CLI the real fs.
@@ -9,14 +9,12 @@ import * as nodeFs from "node:fs";
 export interface FdIo {
   read(fd: number, buf: Uint8Array, offset: number, length: number): number;
   write(fd: number, buf: Uint8Array, offset: number, length: number): number;
-  fsync(fd: number): void;
 }
 
 /** The sync subset of node:fs that {@link fdIoFrom} needs. */
 export interface SyncFs {
   readSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number | null): number;
   writeSync(fd: number, buf: Uint8Array, offset: number, length: number, position?: number | null): number;
-  fsyncSync(fd: number): void;
 }
 
 /** Retries a call that a non-blocking descriptor answered with EAGAIN, after a short sleep. */
@@ -36,7 +34,6 @@ export function fdIoFrom(fs: SyncFs = nodeFs as unknown as SyncFs): FdIo {
   return {
     read: (fd, buf, offset, length) => retryEagain(() => fs.readSync(fd, buf, offset, length, null)),
     write: (fd, buf, offset, length) => retryEagain(() => fs.writeSync(fd, buf, offset, length)),
-    fsync: (fd) => fs.fsyncSync(fd),
   };
 }
 

@@ -71,10 +71,4 @@ export class FdSink implements ByteSink {
   async end(): Promise<void> {
     this.flush();
   }
-
-  /** Flush and ask the kernel to put the data on disk (for write-aside-then-rename). */
-  async sync(): Promise<void> {
-    this.flush();
-    this.io.fsync(this.fd);
-  }
 }

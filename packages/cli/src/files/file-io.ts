@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { dirname } from "node:path";
 import type { CliFs } from "../io.js";
 
@@ -29,4 +30,18 @@ export function syncDirectoryOf(fs: CliFs, path: string): void {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The whole file `from` copied to `to` by the kernel (a reflink where the file system shares
+ * blocks, copy_file_range otherwise) on the thread pool: the event loop stays free, so
+ * SIGINT/SIGTERM are acted on during a copy of many GiB, not after it.
+ */
+export function copyFileInKernel(fs: CliFs, from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => fs.copyFile(from, to, constants.COPYFILE_FICLONE, (e) => (e ? reject(e) : resolve())));
+}
+
+/** fsync on the thread pool: flushing GiB to the disk takes seconds, which signals need not wait for. */
+export function fsyncOffThread(fs: CliFs, fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
 }

@@ -1,5 +1,5 @@
-import type { CliFs, FileStat } from "../io.js";
-import { readAt, writeAllAt } from "./file-io.js";
+import type { FileStat } from "../io.js";
+import type { ReadAt } from "./whole-copy.js";
 
 /** Bytes read at a time. */
 const PIECE = 1 << 20;
@@ -20,27 +20,28 @@ export function isSparse(st: FileStat): boolean {
 }
 
 /**
- * Copies `size` bytes from `from` into the empty file `to`, writing only the 4 KiB blocks
- * that hold a non-zero byte (consecutive ones in one write); the final truncate sets the
- * length, so every other block stays a hole. Holes of the source read back as zeros and stay
- * holes; blocks of zeros the source had allocated become holes too, which read back the same.
- * (Node.js has no SEEK_DATA/SEEK_HOLE, so the holes are found by reading them: the kernel
- * returns zeros for a hole without touching the disk.)
+ * Copies `size` bytes read by `read` into an empty file through `writeAt`, writing only the
+ * 4 KiB blocks that hold a non-zero byte (consecutive ones in one write); the caller's
+ * truncate then sets the length, so every other block stays a hole. Holes of the source read
+ * back as zeros and stay holes; blocks of zeros the source had allocated become holes too,
+ * which read back the same. (Node.js has no SEEK_DATA/SEEK_HOLE, so the holes are found by
+ * reading them: the kernel returns zeros for a hole without touching the disk.) `turn` gives
+ * signal handlers their chance between pieces: reading GiB of holes takes seconds.
  */
-export function copySparse(fs: CliFs, from: number, to: number, size: number): void {
+export async function copySparse(read: ReadAt, writeAt: (bytes: Uint8Array, position: number) => void, size: number, turn: () => Promise<void> | undefined): Promise<void> {
   for (let p = 0; p < size; p += PIECE) {
-    const read = readAt(fs, from, p, Math.min(PIECE, size - p));
-    const piece = Buffer.from(read.buffer, read.byteOffset, read.length);
+    const got = read(p, Math.min(PIECE, size - p));
+    const piece = Buffer.from(got.buffer, got.byteOffset, got.length);
     let run = -1;
     for (let b = 0; b <= piece.length; b += BLOCK) {
       const data = b < piece.length && ZEROS.compare(piece, b, Math.min(b + BLOCK, piece.length), 0, Math.min(BLOCK, piece.length - b)) !== 0;
       if (data && run < 0) run = b;
       if (!data && run >= 0) {
-        writeAllAt(fs, to, piece.subarray(run, b), p + run);
+        writeAt(piece.subarray(run, b), p + run);
         run = -1;
       }
     }
-    if (run >= 0) writeAllAt(fs, to, piece.subarray(run), p + run);
+    if (run >= 0) writeAt(piece.subarray(run), p + run);
+    await turn();
   }
-  fs.ftruncateSync(to, size);
 }

@@ -1,6 +1,7 @@
 import type { ByteSink } from "@vmstate/wire";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../run-cli.js";
+import { sinkUnderPath } from "./system-error.js";
 
 /** Standard output as the stream's destination, with a way to take back what was written. */
 export interface StdoutOutput {
@@ -23,7 +24,7 @@ export function stdoutOutput(io: CliIo, force: boolean): StdoutOutput {
   const st = fd === undefined ? undefined : io.fs.fstatSync(fd);
   const startSize = st?.isFile() ? st.size : undefined;
   return {
-    sink: io.stdout,
+    sink: sinkUnderPath(io.stdout, "standard output"),
     takeBack: () => {
       if (fd !== undefined && startSize !== undefined) io.fs.ftruncateSync(fd, startSize);
     },

@@ -4,6 +4,8 @@
  * directory`), never an errno name or the name of a temporary file.
  */
 
+import type { ByteSink, RecyclingInput } from "@vmstate/wire";
+
 /** An error from node:fs or memfs: it names its code and the call that failed. */
 export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return typeof (e as NodeJS.ErrnoException)?.code === "string" && typeof (e as NodeJS.ErrnoException)?.syscall === "string";
@@ -33,6 +35,7 @@ const VERBS: Record<string, string> = {
   copyfile: "cannot write",
   rename: "cannot write",
   mkdir: "cannot create directory",
+  access: "cannot write into",
   unlink: "cannot remove",
   fchmod: "cannot set the mode of",
   fchown: "cannot set the owner of",
@@ -88,4 +91,30 @@ export async function underPathAsync<T>(path: string, fn: () => Promise<T>, verb
     if (!isSystemError(e)) throw e;
     throw new FileError(verb ?? VERBS[e.syscall ?? ""] ?? `${e.syscall} failed for`, path, e);
   }
+}
+
+/** A sink whose write errors name `path` (the user's, not a temporary name): `cannot write PATH: No space left on device`. */
+export function sinkUnderPath(sink: ByteSink, path: string): ByteSink {
+  return {
+    write: (bytes) => {
+      const r = underPath(path, () => sink.write(bytes), "cannot write");
+      return r === undefined ? undefined : underPathAsync(path, () => r, "cannot write");
+    },
+    end: () => underPathAsync(path, () => sink.end(), "cannot write"),
+  };
+}
+
+/** A file's reader whose read errors name `path`: `cannot read PATH: Input/output error`. */
+export function readerUnderPath(reader: RecyclingInput, path: string): RecyclingInput {
+  return {
+    *[Symbol.iterator]() {
+      const it = reader[Symbol.iterator]();
+      for (;;) {
+        const r = underPath(path, () => it.next(), "cannot read");
+        if (r.done) return;
+        yield r.value;
+      }
+    },
+    recycle: (buffer) => reader.recycle(buffer),
+  };
 }

@@ -1,7 +1,8 @@
+import { dirname } from "node:path";
 import type { CliFs } from "../io.js";
 import { readAt, syncDirectoryOf, writeAllAt } from "./file-io.js";
 import { decodeUndo, encodeUndo, undoPathOf } from "./undo-record.js";
-import { FileProblem, underPath } from "./system-error.js";
+import { describeSystemError, FileProblem, isSystemError, systemWords, underPath } from "./system-error.js";
 
 /** A new end for a file: `[start, end)` becomes `bytes`. */
 export interface TailChange {
@@ -56,8 +57,15 @@ export function rewriteTailInPlace(fs: CliFs, path: string, change: TailChange, 
 
 function writeUndo(fs: CliFs, path: string, record: Uint8Array, afterStep: (step: InPlaceStep) => void): void {
   const undo = undoPathOf(path);
+  const problem = (e: unknown) =>
+    undoProblem(e, `cannot write the undo record ${undo}`, `--in-place writes it beside ${path} before changing the file: make ${dirname(undo)} writable for this user (and give it room), or write a new file with -o`);
   // "wx": an undo record already there belongs to a rewrite nobody has recovered yet.
-  const ufd = fs.openSync(undo, "wx", 0o600);
+  let ufd: number;
+  try {
+    ufd = fs.openSync(undo, "wx", 0o600);
+  } catch (e) {
+    throw problem(e);
+  }
   try {
     writeAllAt(fs, ufd, record, 0);
     afterStep("undo-written");
@@ -65,11 +73,16 @@ function writeUndo(fs: CliFs, path: string, record: Uint8Array, afterStep: (step
   } catch (e) {
     fs.closeSync(ufd);
     fs.unlinkSync(undo);
-    throw e;
+    throw problem(e);
   }
   fs.closeSync(ufd);
   syncDirectoryOf(fs, path);
   afterStep("undo-synced");
+}
+
+/** A system error about the undo record, said under its path with what the user can do. */
+function undoProblem(e: unknown, what: string, advice: string): unknown {
+  return isSystemError(e) ? new FileProblem(`${what}: ${systemWords(e)}; ${advice}`) : e;
 }
 
 function putBack(fs: CliFs, fd: number, path: string, offset: number, oldTail: Uint8Array, oldSize: number): void {
@@ -94,20 +107,40 @@ function removeUndo(fs: CliFs, path: string): void {
 export function recoverInPlace(fs: CliFs, path: string): string | undefined {
   const undo = undoPathOf(path);
   if (!fs.existsSync(undo)) return undefined;
-  const record = decodeUndo(underPath(undo, () => fs.readFileSync(undo)));
-  if (!record) {
-    underPath(undo, () => removeUndo(fs, path));
+  const advice = `it holds the old end of ${path} from an interrupted --in-place: run vmstate-rewrite on ${path} (--dry-run will do) as a user who may read ${undo} and write ${path} and ${dirname(undo)}, and it is put back`;
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(undo);
+  } catch (e) {
+    throw undoProblem(e, `cannot read the undo record ${undo}`, advice);
+  }
+  const record = decodeUndo(bytes);
+  if (record === "foreign") {
+    throw new FileProblem(`${undo} is in the way: vmstate-rewrite keeps the undo record of an in-place rewrite of ${path} under that name, and this file is not one (no vmstate-undo magic); move it away, then run again`);
+  }
+  if (record === "incomplete") {
+    try {
+      removeUndo(fs, path);
+    } catch (e) {
+      throw undoProblem(e, `cannot remove ${undo}, the incomplete undo record of an interrupted in-place rewrite (it had not touched ${path} yet)`, `remove it as a user who may write ${dirname(undo)}`);
+    }
     return `removed ${undo}, the incomplete undo record of an interrupted in-place rewrite (it had not touched ${path} yet)`;
   }
-  const fd = underPath(path, () => fs.openSync(path, "r+"));
   try {
-    const st = fs.fstatSync(fd);
-    if (BigInt(st.ino) !== record.ino || BigInt(st.dev) !== record.dev) {
-      throw new FileProblem(`${undo} is the undo record of another file than ${path} (it was replaced since): remove it if that was meant`);
+    const fd = fs.openSync(path, "r+");
+    try {
+      const st = fs.fstatSync(fd);
+      if (BigInt(st.ino) !== record.ino || BigInt(st.dev) !== record.dev) {
+        throw new FileProblem(`${undo} is the undo record of another file than ${path} (it was replaced since): remove it if that was meant, then run again`);
+      }
+      putBack(fs, fd, path, record.offset, record.oldTail, record.oldSize);
+    } finally {
+      fs.closeSync(fd);
     }
-    underPath(path, () => putBack(fs, fd, path, record.offset, record.oldTail, record.oldSize));
-  } finally {
-    fs.closeSync(fd);
+  } catch (e) {
+    // The system's own line (`cannot open FILE: Permission denied`) says which file refused.
+    if (!isSystemError(e)) throw e;
+    throw new FileProblem(`cannot roll back the interrupted in-place rewrite of ${path} recorded in ${undo}: ${describeSystemError(e)}; ${advice}`);
   }
   return `${path}: rolled back an interrupted in-place rewrite from ${undo}; the file is as it was before it`;
 }

@@ -35,15 +35,21 @@ export function encodeUndo(r: UndoRecord): Uint8Array {
   return out;
 }
 
-/** The record, or undefined when it is incomplete or damaged (see {@link UndoRecord}). */
-export function decodeUndo(bytes: Uint8Array): UndoRecord | undefined {
+/**
+ * The record; "incomplete" when it was cut short or damaged (see {@link UndoRecord}); "foreign"
+ * when its first bytes are neither the magic nor zeros (a file system may leave zeros where a
+ * crash stopped the write), so no run of vmstate-rewrite wrote it.
+ */
+export function decodeUndo(bytes: Uint8Array): UndoRecord | "incomplete" | "foreign" {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (b.length < FIXED + DIGEST || !b.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const start = b.subarray(0, MAGIC.length);
+  if (!start.equals(MAGIC.subarray(0, start.length)) && start.some((x) => x !== 0)) return "foreign";
+  if (b.length < FIXED + DIGEST || !start.equals(MAGIC)) return "incomplete";
   const offset = Number(b.readBigUInt64BE(32));
   const oldSize = Number(b.readBigUInt64BE(40));
-  if (oldSize < offset || b.length !== FIXED + (oldSize - offset) + DIGEST) return undefined;
+  if (oldSize < offset || b.length !== FIXED + (oldSize - offset) + DIGEST) return "incomplete";
   const body = b.subarray(0, b.length - DIGEST);
-  if (!createHash("sha256").update(body).digest().equals(b.subarray(b.length - DIGEST))) return undefined;
+  if (!createHash("sha256").update(body).digest().equals(b.subarray(b.length - DIGEST))) return "incomplete";
   return { dev: b.readBigUInt64BE(16), ino: b.readBigUInt64BE(24), offset, oldSize, oldTail: body.subarray(FIXED) };
 }
 

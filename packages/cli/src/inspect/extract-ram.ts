@@ -1,4 +1,5 @@
 import { StreamDecoder } from "@vmstate/stream";
+import { VmstateError } from "@vmstate/wire";
 import { BlockFiles, RamExtractor, type BlockFile, type ExtractedBlock } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
@@ -49,23 +50,25 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
     progress.done();
     input.close();
     try {
-      written = files.close();
+      files.close();
     } catch (e) {
       failure ??= e;
     }
+    written = files.files();
   }
   const blocks = extractor.counts();
   const rows = written.map((f) => ({ block: f.block, file: f.file, length: f.length, pages: blocks.find((b) => b.name === f.block)?.pages ?? null }));
   if (opts.json) io.print(jsonDocument("extract-ram", { file: input.name, dir, complete: failure === undefined, blocks: rows }));
-  else io.print(formatExtract(rows, dir, failure === undefined));
+  else io.print(formatExtract(rows, dir, failure === undefined ? undefined : failure instanceof VmstateError ? "the stream is damaged; pages after the damage are missing" : "writing stopped; pages after that point are missing"));
   if (failure !== undefined) throw failure;
   return EXIT.OK;
 }
 
 type Row = { block: string; file: string; length: number; pages: ExtractedBlock["pages"] | null };
 
-function formatExtract(rows: Row[], dir: string, complete: boolean): string {
-  const lines = [`${rows.length} RAM block${rows.length === 1 ? "" : "s"} written to ${dir}${complete ? "" : " (INCOMPLETE: the stream is damaged; pages after the damage are missing)"}`, ""];
+/** `incomplete`: why the files are not the whole of guest RAM, when they are not. */
+function formatExtract(rows: Row[], dir: string, incomplete: string | undefined): string {
+  const lines = [`${rows.length} RAM block${rows.length === 1 ? "" : "s"} written to ${dir}${incomplete === undefined ? "" : ` (INCOMPLETE: ${incomplete})`}`, ""];
   lines.push(`${"file".padEnd(30)} ${"bytes".padStart(11)} ${"pages".padStart(7)} ${"zero".padStart(7)} ${"compr".padStart(6)} ${"xbzrle".padStart(6)}  block`);
   for (const r of rows) {
     const p = r.pages ?? { normal: 0, zero: 0, compressed: 0, xbzrle: 0 };

@@ -34,7 +34,10 @@ export interface RewriteArgs {
  * id in more than one of --hide/--set/--add, subsection names, --fit alone.
  */
 export async function parseRequest(args: RewriteArgs, io: CliIo): Promise<{ changes: boolean; plan: RewritePlan }> {
-  if (!(args.maxTail > 0)) throw new UsageError("--max-tail must be a positive number of MiB");
+  // Whole MiB: the limit is counted in bytes, and a fraction would only be rounded behind the user's back.
+  if (!(Number.isSafeInteger(args.maxTail * 1048576) && Number.isInteger(args.maxTail) && args.maxTail > 0)) {
+    throw new UsageError(`--max-tail takes a whole number of MiB, 1 or more (got ${args.maxTail})`);
+  }
   if (args.inPlace && isStdin(args.input)) throw new UsageError("--in-place needs an input file (-i FILE)");
   if (args.inPlace && !isStdin(args.output)) throw new UsageError("--in-place and -o exclude each other");
   oneStdinReader(["-i", args.input], ["--fit", args.fit], ["--hide-from", args.hideFrom]);

@@ -68,7 +68,7 @@ export async function runRewrite(args: RewriteIoArgs, transforms: readonly Recor
   else dest = { kind: "file", path: args.output, ...common };
   const input = await openStreamInput(args.input, io);
   try {
-    if (input.fd !== undefined && input.size !== undefined) await rewriteSeekable({ ...input, fd: input.fd, size: input.size }, dest, transforms, io);
+    if (input.fd !== undefined && input.size !== undefined && input.path !== undefined) await rewriteSeekable({ ...input, fd: input.fd, size: input.size, path: input.path }, dest, transforms, io);
     else await rewriteStreamed(input, dest, transforms, io);
   } catch (e) {
     throw withImageOffsets(input, e);

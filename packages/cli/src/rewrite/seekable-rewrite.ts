@@ -1,15 +1,14 @@
-import { constants } from "node:fs";
-import { FdReader, fdIoFrom, FdSink } from "@vmstate/wire";
+import { FdReader, fdIoFrom } from "@vmstate/wire";
 import { planTailRewrite, type RecordTransform, type TailRewrite } from "@vmstate/rewrite";
-import type { CliIo, OpenedInput } from "../io.js";
-import { AtomicOutput } from "../atomic-output.js";
+import type { CliIo, FileStat, OpenedInput } from "../io.js";
 import { Progress } from "../progress.js";
-import { readAt, writeAllAt } from "../files/file-io.js";
+import { copyFileInKernel, readAt, writeAllAt } from "../files/file-io.js";
+import { openFileOutput, type FileOutput } from "../files/file-output.js";
 import { resolveOutput } from "../files/output-target.js";
 import { rewriteTailInPlace } from "../files/tail-in-place.js";
 import { cleanupOnSignal, loopTurns } from "../files/signal-cleanup.js";
-import { FileProblem, underPath, underPathAsync } from "../files/system-error.js";
-import { writeWithNewTail } from "../files/whole-copy.js";
+import { FileProblem, readerUnderPath, underPath, underPathAsync } from "../files/system-error.js";
+import { writeWithNewTail, type ReadAt } from "../files/whole-copy.js";
 import { copySparse, isSparse } from "../files/sparse-copy.js";
 import type { StdoutOutput } from "../files/stdout-output.js";
 import type { RewriteDestination } from "./run-rewrite.js";
@@ -24,15 +23,16 @@ import type { RewriteDestination } from "./run-rewrite.js";
  * standard output, a device or a FIFO, the bytes before the tail are read and written as
  * they are (holes then travel as zeros).
  */
-export async function rewriteSeekable(input: OpenedInput & { fd: number; size: number }, dest: RewriteDestination, transforms: readonly RecordTransform[], io: CliIo): Promise<void> {
+export async function rewriteSeekable(input: OpenedInput & { fd: number; size: number; path: string }, dest: RewriteDestination, transforms: readonly RecordTransform[], io: CliIo): Promise<void> {
   const fs = io.fs;
   const fd = input.fd;
+  const read: ReadAt = (p, n) => underPath(input.name, () => readAt(fs, fd, p, n), "cannot read");
   const turn = loopTurns();
   const progress = new Progress(io, input.size, "vmstate-rewrite", dest.progress);
   let plan: TailRewrite;
   try {
     plan = await planTailRewrite(
-      { size: input.size, readAt: (p, n) => readAt(fs, fd, p, n), chunks: () => new FdReader(fd, fdIoFrom(fs)) },
+      { size: input.size, readAt: read, chunks: () => readerUnderPath(new FdReader(fd, fdIoFrom(fs)), input.name) },
       {
         transforms,
         maxTailBytes: dest.maxTailBytes,
@@ -55,41 +55,50 @@ export async function rewriteSeekable(input: OpenedInput & { fd: number; size: n
     else dest.verbose(`nothing to change: ${input.name} not written`);
     return;
   }
-  if (dest.kind === "stdout") return toStdout(fs, fd, plan, dest.stdout, turn);
-  const target = resolveOutput(dest.path, fs);
-  if (target.kind === "directory") throw new FileProblem(`cannot write ${dest.path}: Is a directory`);
-  if (target.kind === "stream") {
-    const out = underPath(dest.path, () => fs.openSync(target.path, "w"));
-    try {
-      await underPathAsync(dest.path, () => writeWithNewTail(fs, fd, plan, new FdSink(out, fdIoFrom(fs)), turn));
-    } finally {
-      fs.closeSync(out);
-    }
-    return;
-  }
-  const out = new AtomicOutput(target, dest.path, io, fs.fstatSync(fd).mode);
+  if (dest.kind === "stdout") return toStdout(read, plan, dest.stdout, turn);
+  const st = fs.fstatSync(fd);
+  const out = openFileOutput(resolveOutput(dest.path, fs), dest.path, io, st);
   try {
-    underPath(dest.path, () => {
-      // copy_file_range fills holes with zeros (ext4): a sparse input is copied by hand.
-      const st = fs.fstatSync(fd);
-      if (isSparse(st)) copySparse(fs, fd, out.fd, st.size);
-      else fs.copyFileSync(input.name, out.tmp, constants.COPYFILE_FICLONE);
-      if (fs.fstatSync(out.fd).size !== plan.end) throw new FileProblem(`${input.name} changed while it was being read`);
-      if (plan.changed) {
-        writeAllAt(fs, out.fd, plan.bytes, plan.start);
-        fs.ftruncateSync(out.fd, plan.start + plan.bytes.length);
-      }
-    });
+    if (out.tmp === undefined) await writeWithNewTail(read, plan, out.sink, turn);
+    else await copyWithNewTail(input, read, st, plan, out as FileOutput & { tmp: string }, dest.path, io, turn);
     await out.commit();
   } finally {
     out.abandon();
   }
 }
 
-async function toStdout(fs: CliIo["fs"], fd: number, plan: TailRewrite, stdout: StdoutOutput, turn: () => Promise<void> | undefined): Promise<void> {
+/**
+ * The input copied into a new, empty file by the kernel (a sparse input, such as a
+ * mapped-ram file, block by block, keeping its holes: copy_file_range on ext4 fills them),
+ * then the new tail written over the copy's end.
+ */
+async function copyWithNewTail(
+  input: { name: string; path: string },
+  read: ReadAt,
+  st: FileStat,
+  plan: TailRewrite,
+  out: FileOutput & { tmp: string },
+  shownAs: string,
+  io: CliIo,
+  turn: () => Promise<void> | undefined,
+): Promise<void> {
+  const fs = io.fs;
+  const writeAt = (bytes: Uint8Array, position: number) => underPath(shownAs, () => writeAllAt(fs, out.fd, bytes, position), "cannot write");
+  const changed = () => new FileProblem(`${input.name} changed while it was being read`);
+  if (st.size !== plan.end) throw changed();
+  if (isSparse(st)) await copySparse(read, writeAt, st.size, turn);
+  else {
+    await underPathAsync(shownAs, () => copyFileInKernel(fs, input.path, out.tmp), "cannot write");
+    if (fs.fstatSync(out.fd).size !== plan.end) throw changed();
+  }
+  if (plan.changed) writeAt(plan.bytes, plan.start);
+  underPath(shownAs, () => fs.ftruncateSync(out.fd, plan.start + plan.bytes.length), "cannot write");
+}
+
+async function toStdout(read: ReadAt, plan: TailRewrite, stdout: StdoutOutput, turn: () => Promise<void> | undefined): Promise<void> {
   const release = cleanupOnSignal(stdout.takeBack);
   try {
-    await writeWithNewTail(fs, fd, plan, stdout.sink, turn);
+    await writeWithNewTail(read, plan, stdout.sink, turn);
   } catch (e) {
     stdout.takeBack();
     throw e;

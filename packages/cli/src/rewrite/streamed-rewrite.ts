@@ -1,4 +1,4 @@
-import { FdSink, fdIoFrom, type ByteSink } from "@vmstate/wire";
+import type { ByteSink } from "@vmstate/wire";
 import { rewriteStream, type RecordTransform } from "@vmstate/rewrite";
 import type { CliIo } from "../io.js";
 import type { StreamInput } from "../stream-input.js";
@@ -6,23 +6,23 @@ import { compressingSink } from "../files/compressing-sink.js";
 import { AtomicOutput } from "../atomic-output.js";
 import { Progress } from "../progress.js";
 import { resolveOutput } from "../files/output-target.js";
+import { openFileOutput, type FileOutput } from "../files/file-output.js";
 import { cleanupOnSignal, loopTurns } from "../files/signal-cleanup.js";
-import { FileProblem, underPath } from "../files/system-error.js";
+import { FileProblem } from "../files/system-error.js";
 import type { RewriteDestination } from "./run-rewrite.js";
 
 /**
  * A rewrite whose input is a pipe (or a device): decoded as it arrives, RAM checked record by
  * record and written out as it came, the device state held until the transforms accept it
- * (packages/rewrite/src/pipeline.ts). Output to a file goes to a temporary one renamed
- * over it at the end; into a device or FIFO directly; to standard output as it comes, and a
+ * (packages/rewrite/src/pipeline.ts). Output to a file goes where files/file-output.ts says
+ * (a temporary file renamed over it at the end, or into it); to standard output as it comes, and a
  * regular file there is cut back to where it started when the rewrite fails. A compressed
  * libvirt image (decompressed by stream-input.ts) is written compressed again, by the same
  * program, in place too.
  */
 export async function rewriteStreamed(input: StreamInput, dest: RewriteDestination, transforms: readonly RecordTransform[], io: CliIo): Promise<void> {
   let sink: ByteSink = DISCARD;
-  let out: AtomicOutput | undefined;
-  let closeOut = () => {};
+  let out: FileOutput | undefined;
   let takeBack = () => {};
   if (dest.kind === "in-place") {
     // Only a compressed libvirt image comes here from a regular file: its compressed tail
@@ -31,20 +31,9 @@ export async function rewriteStreamed(input: StreamInput, dest: RewriteDestinati
     const target = input.compressed === undefined ? undefined : resolveOutput(dest.path, io.fs);
     if (target?.kind !== "file") throw new FileProblem(`--in-place needs a regular file: ${input.name} is not one`);
     out = new AtomicOutput(target, input.name, io);
-    sink = out.sink;
   } else if (dest.kind === "stdout") ({ sink, takeBack } = dest.stdout);
-  else if (dest.kind === "file") {
-    const target = resolveOutput(dest.path, io.fs);
-    if (target.kind === "directory") throw new FileProblem(`cannot write ${dest.path}: Is a directory`);
-    if (target.kind === "stream") {
-      const fd = underPath(dest.path, () => io.fs.openSync(target.path, "w"));
-      sink = new FdSink(fd, fdIoFrom(io.fs));
-      closeOut = () => io.fs.closeSync(fd);
-    } else {
-      out = new AtomicOutput(target, dest.path, io);
-      sink = out.sink;
-    }
-  }
+  else if (dest.kind === "file") out = openFileOutput(resolveOutput(dest.path, io.fs), dest.path, io);
+  if (out) sink = out.sink;
   const compressing = input.compressed === undefined || sink === DISCARD ? undefined : compressingSink(sink, input.compressed);
   if (compressing !== undefined) sink = compressing;
   const release = cleanupOnSignal(takeBack);
@@ -67,7 +56,6 @@ export async function rewriteStreamed(input: StreamInput, dest: RewriteDestinati
     compressing?.stop();
     release();
     out?.abandon();
-    closeOut();
   }
 }
 
