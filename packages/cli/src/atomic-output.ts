@@ -57,8 +57,10 @@ export class AtomicOutput implements FileOutput {
   ) {
     this.tmp = `${target.path}.vmstate-${process.pid}-${Date.now().toString(36)}.tmp`;
     // The cleanup first: with no handler yet, a signal's default action would kill the process
-    // and leave the new temporary file behind.
-    this.releaseSignal = cleanupOnSignal(() => this.abandon());
+    // and leave the new temporary file behind. On a signal only the name goes; the descriptor
+    // stays open until the process dies, so a kernel copy still to start on the thread pool
+    // (see descriptorPath) writes into the unlinked file and recreates nothing.
+    this.releaseSignal = cleanupOnSignal(() => this.unlinkTemporary());
     try {
       this.fd = underPath(shownAs, () => io.fs.openSync(this.tmp, "wx", 0o666));
     } catch (e) {
@@ -97,11 +99,15 @@ export class AtomicOutput implements FileOutput {
     if (this.done) return;
     this.done = true;
     this.releaseSignal();
+    this.unlinkTemporary();
     try {
       this.io.fs.closeSync(this.fd);
     } catch {
       // already closed
     }
+  }
+
+  private unlinkTemporary(): void {
     try {
       this.io.fs.unlinkSync(this.tmp);
     } catch {

@@ -41,6 +41,24 @@ export function copyFileInKernel(fs: CliFs, from: string, to: string): Promise<v
   return new Promise((resolve, reject) => fs.copyFile(from, to, constants.COPYFILE_FICLONE, (e) => (e ? reject(e) : resolve())));
 }
 
+/**
+ * A name for the file open as `fd` that stays that file after `path` is unlinked: Linux's
+ * /proc/self/fd/N, where it names the same inode; `path` itself otherwise (no /proc, or an
+ * in-memory file system in tests). The kernel copy opens its destination by name on the
+ * thread pool, maybe after a signal's cleanup removed the temporary file: by `path` it would
+ * create that file anew and leave it behind; by this name it writes into the unlinked one.
+ */
+export function descriptorPath(fs: CliFs, fd: number, path: string): string {
+  const proc = `/proc/self/fd/${fd}`;
+  try {
+    const [a, b] = [fs.statSync(proc), fs.fstatSync(fd)];
+    if (a.ino === b.ino && a.dev === b.dev) return proc;
+  } catch {
+    // no /proc here
+  }
+  return path;
+}
+
 /** fsync on the thread pool: flushing GiB to the disk takes seconds, which signals need not wait for. */
 export function fsyncOffThread(fs: CliFs, fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));

@@ -2,7 +2,7 @@ import { FdReader, fdIoFrom } from "@vmstate/wire";
 import { planTailRewrite, type RecordTransform, type TailRewrite } from "@vmstate/rewrite";
 import type { CliIo, FileStat, OpenedInput } from "../io.js";
 import { Progress } from "../progress.js";
-import { copyFileInKernel, readAt, writeAllAt } from "../files/file-io.js";
+import { copyFileInKernel, descriptorPath, readAt, writeAllAt } from "../files/file-io.js";
 import { openFileOutput, type FileOutput } from "../files/file-output.js";
 import { resolveOutput } from "../files/output-target.js";
 import { rewriteTailInPlace } from "../files/tail-in-place.js";
@@ -88,7 +88,7 @@ async function copyWithNewTail(
   if (st.size !== plan.end) throw changed();
   if (isSparse(st)) await copySparse(read, writeAt, st.size, turn);
   else {
-    await underPathAsync(shownAs, () => copyFileInKernel(fs, input.path, out.tmp), "cannot write");
+    await underPathAsync(shownAs, () => copyFileInKernel(fs, input.path, descriptorPath(fs, out.fd, out.tmp)), "cannot write");
     if (fs.fstatSync(out.fd).size !== plan.end) throw changed();
   }
   if (plan.changed) writeAt(plan.bytes, plan.start);
