@@ -9,7 +9,14 @@
  * - `vmstate-rewrite -i F -o NEW --hide …` against `cp F NEW`, and against `cp` then `sync
  *   NEW`, since vmstate-rewrite syncs what it writes; NEW is removed after each run. (On a
  *   file system with reflinks both are instant; ext4 has none, so both copy in the kernel.)
+ * - the same two on the mapped-ram samples (275 MB files of mostly holes, the register added
+ *   first), against the ~1 MB stream: the decoder skips their page areas, so `--in-place`
+ *   reads a few hundred KiB whatever the RAM; `-o` copies the file keeping its holes, which
+ *   reads it whole (Node.js has no SEEK_DATA to find them).
+ *
+ * `npx tsx bench/files.ts mapped-ram` runs only the ~1 MB stream and the mapped-ram samples.
  */
+import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -61,13 +68,39 @@ function inPlaceRuns(file: string): number[] {
 
 const mb = (file: string) => statSync(file).size / 1e6;
 
-export async function runFilesBench(streams: string[]): Promise<void> {
+const MAPPED_RAM_SAMPLES = ["newer-aarch64-virt-mapped-ram.mig", "newer-aarch64-virt-mapped-ram-multifd.mig"];
+
+/** `--in-place` and `-o` on each mapped-ram sample, expanded into `dir` with the register added. */
+function mappedRamLines(dir: string, small: string, base: number): void {
+  for (const name of MAPPED_RAM_SAMPLES) {
+    // tar restores the holes: the expanded file takes as little disk as QEMU's.
+    execFileSync("tar", ["-xzf", join(root, "samples", `${name}.tar.gz`), "-C", dir]);
+    const f = join(dir, name);
+    execFileSync(rewriteBin, ["-i", f, "--in-place", "--add", `${HIDE}=0`, "--quiet"]);
+    const t = median(inPlaceRuns(f));
+    console.log(`in-place --hide mapped-ram ${name} ${mb(f).toFixed(1)} MB: ${t.toFixed(3)} s, ${(t / base).toFixed(2)}x the ${mb(small).toFixed(1)} MB stream`);
+    const out = join(dir, "out.mig");
+    const o = median(
+      Array.from({ length: RUNS }, () => {
+        const seconds = timed(rewriteBin, ["-i", f, "-o", out, "--hide", HIDE, "--quiet"]);
+        rmSync(out);
+        return seconds;
+      }),
+    );
+    console.log(`-o new file --hide mapped-ram ${name} ${mb(f).toFixed(1)} MB: ${o.toFixed(3)} s, ${(o / base).toFixed(2)}x the ${mb(small).toFixed(1)} MB stream's in-place [medians of ${RUNS}]`);
+    rmSync(f);
+  }
+}
+
+export async function runFilesBench(streams: string[], mappedRamOnly = false): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "vmstate-bench-files-"));
   try {
     const small = join(dir, "small.mig");
     await simulateNewerSource(join(root, "samples/aarch64-virt-xbzrle.mig"), small, new Map([[0x6030000000160003n, 0n]]));
     const base = median(inPlaceRuns(small));
     console.log(`in-place --hide ${mb(small).toFixed(1).padStart(7)} MB: ${base.toFixed(3)} s (median of ${RUNS})`);
+    mappedRamLines(dir, small, base);
+    if (mappedRamOnly) return;
     for (const f of streams) {
       const t = median(inPlaceRuns(f));
       const ratio = t / base;
@@ -101,5 +134,5 @@ export async function runFilesBench(streams: string[]): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const streams = ["large.mig", "large-x4.mig", "large-x16.mig"].map((f) => join(root, "bench/out", f)).filter((f) => existsSync(f));
-  await runFilesBench(streams);
+  await runFilesBench(streams, process.argv[2] === "mapped-ram");
 }

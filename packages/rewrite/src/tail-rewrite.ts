@@ -9,6 +9,7 @@ import {
 } from "@vmstate/stream";
 import type { RecordTransform } from "./pipeline.js";
 import { TransformedTail } from "./transformed-tail.js";
+import { PositionalChunks } from "./positional-chunks.js";
 
 /** A stream in a file: read at positions, or from its start in chunks (a full walk). */
 export interface SeekableStream extends PositionalInput {
@@ -52,7 +53,7 @@ export async function planTailRewrite(file: SeekableStream, options: TailRewrite
   const transforms = options.transforms ?? [];
   let walkReason = "--check-ram";
   if (!options.checkRam) {
-    const head = await readStreamHead(positionalChunks(file));
+    const head = await readStreamHead(new PositionalChunks(file));
     if (head.reachedTail) walkReason = "the stream has no RAM to skip";
     else {
       const search = await locateDeviceTail(file, head.info, options.maxTailBytes);
@@ -85,10 +86,4 @@ async function transformTail(
     p += r.bytes.length;
   }
   return { start: held[0]!.start, end: held[held.length - 1]!.end, bytes, changed: tail.changed };
-}
-
-/** The file from its start in 256 KiB pieces, read at positions (the descriptor's offset stays). */
-function* positionalChunks(file: PositionalInput): Generator<Uint8Array> {
-  const piece = 256 << 10;
-  for (let p = 0; p < file.size; p += piece) yield file.readAt(p, Math.min(piece, file.size - p));
 }

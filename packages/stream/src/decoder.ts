@@ -33,7 +33,8 @@ export interface DecodeOptions {
   tallyPages?: boolean;
   /**
    * Receives the pages of a mapped-ram stream (wire-format.md §9.9), which travel in each
-   * block's page area rather than as records; without it the page areas are read through.
+   * block's page area rather than as records; without it the page areas are passed over
+   * (ByteSource.discard: skipped unread when the input can skip, read through otherwise).
    */
   mappedRamPages?: MappedRamPageSink;
   /**

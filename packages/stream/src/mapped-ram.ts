@@ -10,7 +10,8 @@ const HEADER_BYTES = 28;
 /**
  * One block's mapped-ram part (wire-format.md §9.9): the header right after the block's
  * MEM_SIZE entry, its bitmap, then its page area at a fixed offset. The stream resumes right
- * after the page area, so everything up to there is read through in chunks (flat memory);
+ * after the page area, so everything up to there is passed over (ByteSource.discard: left
+ * unread in a file read at positions, read through in chunks from a pipe, flat memory);
  * the bitmap alone is kept, to count the pages it marks present and, for `pages`, to hand
  * over each of those pages as it passes.
  */
@@ -56,12 +57,12 @@ export async function readMappedRamBlock(src: ByteSource, idstr: string, usedLen
     const present = bitmap.slice();
     for (let i = 0; i < pageCount; i++) {
       if (!isSet(present, i)) continue;
-      await readThrough(src, pagesOffset + i * headerPageSize - src.offset, area);
+      await src.discard(pagesOffset + i * headerPageSize - src.offset, area);
       await src.need(headerPageSize, area);
       pages.page(idstr, i * headerPageSize, src.bytes(headerPageSize));
     }
   }
-  await readThrough(src, pagesOffset + Number(usedLength) - src.offset, area);
+  await src.discard(pagesOffset + Number(usedLength) - src.offset, area);
   return { version, pageSize: headerPageSize, bitmapOffset, pagesOffset, pages: pageCount, presentPages };
 }
 
@@ -78,15 +79,4 @@ function countSetBits(bitmap: Uint8Array, pages: number): number {
   let count = 0;
   for (let i = 0; i < pages; i++) if (isSet(bitmap, i)) count++;
   return count;
-}
-
-/** Consumes n bytes a chunk at a time, never holding more than one chunk. */
-async function readThrough(src: ByteSource, n: number, what: string): Promise<void> {
-  let left = n;
-  while (left > 0) {
-    await src.need(1, what);
-    const k = Math.min(src.contiguous(), left);
-    src.skip(k);
-    left -= k;
-  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ByteSource, TruncatedError, LimitError } from "./index.js";
+import { ByteSource, TruncatedError, LimitError, readBe32, type SkippingInput } from "./index.js";
 
 /** Splits bytes into chunks at the given cut points. */
 function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
@@ -10,6 +10,28 @@ function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
     prev = c;
   }
   return out;
+}
+
+/** `data` in 8-byte chunks, recording which chunks were read and able to skip unread ones. */
+function skippingInput(): { input: SkippingInput; read: number[] } {
+  const read: number[] = [];
+  let position = 0;
+  const input: SkippingInput = {
+    *[Symbol.iterator]() {
+      while (position < data.length) {
+        read.push(position);
+        const chunk = data.subarray(position, position + 8);
+        position += chunk.length;
+        yield chunk;
+      }
+    },
+    skipUnread(n) {
+      const moved = Math.min(n, data.length - position);
+      position += moved;
+      return moved;
+    },
+  };
+  return { input, read };
 }
 
 const data = Uint8Array.from({ length: 64 }, (_, i) => (i * 7 + 3) & 0xff);
@@ -45,6 +67,44 @@ describe("ByteSource", () => {
       expect(Array.from(src.bytes(26))).toEqual(Array.from(data.subarray(38, 64)));
       expect(Array.from(src.sliceFromMark())).toEqual(Array.from(data.subarray(38, 64)));
       expect(await src.atEnd()).toBe(true);
+    }
+  });
+
+  it("discards bytes unread from an input that can skip them, and reads through the rest", async () => {
+    const skipping = skippingInput();
+    const src = new ByteSource(skipping.input);
+    await src.need(3);
+    src.skip(3);
+    // 5 buffered bytes are dropped, then 32 skipped: the chunks at 8…39 are never read.
+    await src.discard(37);
+    expect(src.offset).toBe(40);
+    await src.need(4);
+    expect(src.be32()).toBe(readBe32(data, 40));
+    expect(skipping.read).toEqual([0, 40]);
+
+    const reading = new ByteSource(split(data, [8, 16, 24, 32, 40, 48, 56]));
+    await reading.discard(40);
+    await reading.need(4);
+    expect(reading.be32()).toBe(readBe32(data, 40));
+
+    // While consumed bytes are passed on, or a record is marked, they are needed: read through.
+    const passed = skippingInput();
+    const passing = new ByteSource(passed.input);
+    let handed = 0;
+    passing.passConsumedTo((b) => void (handed += b.length));
+    await passing.discard(40);
+    await passing.stopPassing();
+    expect(handed).toBe(40);
+    expect(passed.read).toEqual([0, 8, 16, 24, 32]);
+  });
+
+  it("reports a discard past the end as the truncation a read would", async () => {
+    for (const input of [skippingInput().input, split(data, [8, 16])]) {
+      const src = new ByteSource(input);
+      const e = await src.discard(70, "a page area").catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TruncatedError);
+      expect((e as TruncatedError).message).toContain("input ends inside a page area: needed 1 bytes, 0 left");
+      expect((e as TruncatedError).offset).toBe(64);
     }
   });
 

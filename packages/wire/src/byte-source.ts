@@ -1,5 +1,6 @@
 import { LimitError, TruncatedError } from "./errors.js";
 import type { RecyclingInput } from "./fd-reader.js";
+import type { SkippingInput } from "./skipping-input.js";
 import { ConsumedChunks } from "./consumed-chunks.js";
 import { readBe32 } from "./byte-writer.js";
 
@@ -39,11 +40,14 @@ export class ByteSource {
   private passing: ConsumedChunks | undefined;
   /** The input's buffer reuse, when it offers one (see {@link RecyclingInput}). */
   private readonly recycler: RecyclingInput | undefined;
+  /** The input's way of leaving bytes unread, when it has one (see {@link SkippingInput}). */
+  private readonly skipper: SkippingInput | undefined;
 
   /** `startOffset`: the absolute offset of the input's first byte (for a slice of a stream). */
   constructor(input: ByteInput, startOffset = 0) {
     this.chunkBase = startOffset;
     this.recycler = typeof (input as Partial<RecyclingInput>).recycle === "function" ? (input as RecyclingInput) : undefined;
+    this.skipper = typeof (input as Partial<SkippingInput>).skipUnread === "function" ? (input as SkippingInput) : undefined;
     this.iterator =
       Symbol.asyncIterator in input
         ? (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
@@ -228,6 +232,30 @@ export class ByteSource {
   skip(n: number): void {
     this.current(n);
     this.advance(n);
+  }
+
+  /**
+   * Consumes the next n bytes without looking at them (a mapped-ram page area nobody asked
+   * for). Those already buffered are dropped; the rest are left unread when the input can
+   * skip them (a file read at positions) and nothing else needs them (no pass-through, no
+   * open mark), and read through a chunk at a time otherwise (a pipe: flat memory).
+   * @throws TruncatedError when the input ends first, as reading would.
+   */
+  async discard(n: number, what = "data"): Promise<void> {
+    let left = n;
+    while (left > 0) {
+      if (this.buffered === 0 && this.skipper !== undefined && this.passing === undefined && this.markOffset < 0) {
+        const moved = this.skipper.skipUnread(left);
+        this.chunkBase += moved;
+        left -= moved;
+        if (left === 0) return;
+      }
+      // Past the input's end, this throws the truncation a read would.
+      await this.need(1, what);
+      const k = Math.min(this.contiguous(), left);
+      this.skip(k);
+      left -= k;
+    }
   }
 
   /**
