@@ -54,7 +54,15 @@ function pidsOf(name: string): number[] {
   return out.split("\n").filter((l) => l !== "").map(Number);
 }
 
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
+/** Running: a zombie (ended, not yet reaped by whoever adopted it) counts as gone. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
 
 async function waitUntil(what: string, done: () => boolean, tenths = 100): Promise<void> {
   for (let i = 0; i < tenths; i++) {
@@ -64,13 +72,27 @@ async function waitUntil(what: string, done: () => boolean, tenths = 100): Promi
   throw new Error(`libvirt in the trixie chroot: ${what} did not happen within ${tenths / 10} s`);
 }
 
+/**
+ * SIGTERM, then SIGKILL if it is still there after 30 s: on two busy cores (a full test run)
+ * libvirtd has taken more than 10 s to shut down, and a daemon slow to go is no failure of
+ * what was tested, while one left running would be.
+ */
 async function terminate(pid: number): Promise<void> {
   try {
     process.kill(pid, "SIGTERM");
   } catch {
     return; // already gone
   }
-  await waitUntil(`process ${pid} ending`, () => !alive(pid));
+  try {
+    await waitUntil(`process ${pid} ending`, () => !alive(pid), 300);
+  } catch {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      return;
+    }
+    await waitUntil(`process ${pid} ending after SIGKILL`, () => !alive(pid));
+  }
 }
 
 /** The command that runs a program in the namespace and chroot of `holder`. */
