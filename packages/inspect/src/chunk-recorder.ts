@@ -6,7 +6,10 @@
  * Why not keep the whole input or re-open the file: `verify` must read pipes too, and a stream
  * is mostly RAM. The caller releases everything up to the end of each record it is done with,
  * so only the current chunk is held during the RAM part; the tail (kilobytes to a few MiB,
- * already buffered in full by the decoder) is the only thing kept at the end.
+ * already buffered in full by the decoder) is the only thing kept at the end. One record can
+ * be huge, though (a mapped-ram stream's block list holds every page area: 274 MB for a
+ * 128 MiB guest), so no more than `maxHeld` bytes are kept whatever is released: the tail
+ * the decoder accepts is never longer.
  */
 import type { ByteInput } from "@vmstate/wire";
 import { isDecompressedLibvirtInput, LIBVIRT_STREAM_DECOMPRESSED } from "@vmstate/stream";
@@ -16,7 +19,10 @@ export class ChunkRecorder implements AsyncIterable<Uint8Array> {
   private total = 0;
   private releasedTo = 0;
 
-  constructor(private readonly input: ByteInput) {
+  constructor(
+    private readonly input: ByteInput,
+    private readonly maxHeld = Infinity,
+  ) {
     // What the input is (a decompressed libvirt image) is what the recorder passes on.
     if (isDecompressedLibvirtInput(input)) Object.assign(this, { [LIBVIRT_STREAM_DECOMPRESSED]: true });
   }
@@ -41,10 +47,17 @@ export class ChunkRecorder implements AsyncIterable<Uint8Array> {
     this.trim();
   }
 
+  /** Whether the bytes at `offset` are still held. */
+  holds(offset: number): boolean {
+    return offset >= this.releasedTo && this.chunks.length > 0 && offset >= this.chunks[0]!.start && offset < this.total;
+  }
+
   private trim(): void {
     while (this.chunks.length > 0) {
       const first = this.chunks[0]!;
-      if (first.start + first.bytes.length > this.releasedTo) break;
+      const end = first.start + first.bytes.length;
+      if (end > this.releasedTo && this.total - end < this.maxHeld) break;
+      this.releasedTo = Math.max(this.releasedTo, end);
       this.chunks.shift();
     }
   }

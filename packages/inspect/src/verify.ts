@@ -13,7 +13,7 @@
  * is reported as is; one in the tail is reported only if the second walk found nothing there,
  * since that walk reports the same fault in more detail and goes on after it.
  */
-import { checkAgainstVmdesc, QEMU_VM, StreamDecoder, startsDeviceTail, type StreamRecord } from "@vmstate/stream";
+import { checkAgainstVmdesc, DEFAULT_MAX_TAIL_BYTES, QEMU_VM, StreamDecoder, startsDeviceTail, type StreamRecord } from "@vmstate/stream";
 import type { Vmdesc } from "@vmstate/vmsd";
 import type { ByteInput } from "@vmstate/wire";
 import { ChunkRecorder } from "./chunk-recorder.js";
@@ -43,7 +43,7 @@ export interface VerifyOptions {
 
 export async function verifyStream(input: ByteInput, options: VerifyOptions = {}): Promise<VerifyReport & { counts: VerifyCounts }> {
   const problems = new ProblemList();
-  const recorder = new ChunkRecorder(input);
+  const recorder = new ChunkRecorder(input, options.maxTailBytes ?? DEFAULT_MAX_TAIL_BYTES);
   const decoder = new StreamDecoder(recorder, options.maxTailBytes === undefined ? {} : { maxTailBytes: options.maxTailBytes });
   const ram = new RamChecker(problems);
   const spans = new IterativeSpans();
@@ -70,7 +70,7 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
   }
   // The decoder reads the whole tail before yielding from it: if it failed at an element
   // boundary in front of a FULL section or EOF, the failure is in the tail.
-  if (tailStart === undefined && failure !== undefined && atBoundary && recorder.length > lastEnd) {
+  if (tailStart === undefined && failure !== undefined && atBoundary && recorder.holds(lastEnd)) {
     const next = recorder.bytesFrom(lastEnd)[0];
     if (next === QEMU_VM.SECTION_FULL || next === QEMU_VM.EOF) tailStart = lastEnd;
   }
