@@ -195,21 +195,56 @@ describe("faults around the stream", () => {
     expect(r.code).toBe(3);
   });
 
-  it("leaves no report behind when --report-json cannot be written whole (a full disk)", async () => {
-    const report = join(dir, "report.json");
-    const fullDisk = {
+  /** The real file system, but a full disk for files whose name starts with `name` (what ENOSPC leaves: a short file). */
+  function fullDiskFor(name: string): CliFs {
+    const full = new Set<number>();
+    return {
       ...nodeFs,
-      writeFileSync(path: string, data: string | Uint8Array) {
-        if (!path.startsWith(report)) return nodeFs.writeFileSync(path, data);
-        nodeFs.writeFileSync(path, ""); // what a full disk leaves: the file, empty
-        throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: "ENOSPC", syscall: "write", path });
+      openSync(path: string, flags: string, mode?: number) {
+        const fd = nodeFs.openSync(path, flags, mode);
+        if (path.split("/").at(-1)!.startsWith(name)) full.add(fd);
+        return fd;
+      },
+      writeSync(fd: number, buf: Uint8Array, off?: number, len?: number, pos?: number | null) {
+        if (!full.has(fd)) return nodeFs.writeSync(fd, buf, off, len, pos);
+        nodeFs.writeSync(fd, buf, off, Math.min(len ?? buf.length, 100), pos); // a part, then no room
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", errno: -28 });
       },
     } as unknown as CliFs;
-    const bytes = await withCpregCount("aarch64-virt-7.2-a57.mig", 257); // a failed run
-    const r = await runMain(rewriteMain, ["-o", join(dir, "out.mig"), "--hide", "ID_DFR0_EL1", "--report-json", report], { stdin: [bytes], fs: fullDisk });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/could not write --report-json .*report\.json: ENOSPC/);
+  }
+
+  it.each([
+    ["a failed rewrite", 1, 257],
+    ["a rewrite that succeeds", 3, 258],
+  ])("--report-json on a full disk, after %s: no report left, not even a 0-byte or partial one (exit %i)", async (_, code, count) => {
+    const report = join(dir, "report.json");
+    const bytes = await withCpregCount("aarch64-virt-7.2-a57.mig", count);
+    const r = await runMain(rewriteMain, ["-o", join(dir, `out-${count}.mig`), "--hide", "ID_DFR0_EL1", "--report-json", report], { stdin: [bytes], fs: fullDiskFor("report.json") });
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(`cannot write ${report}: No space left on device`);
     expect(readdirSync(dir).filter((f) => f.startsWith("report.json"))).toEqual([]);
+  });
+
+  it("report -o on a full disk leaves no HTML page behind", async () => {
+    const page = join(dir, "page.html");
+    const r = await runMain(inspectMain, ["report", "samples/aarch64-virt-7.2-a57.mig", "-o", page], { fs: fullDiskFor("page.html") });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`vmstate-inspect: cannot write ${page}: No space left on device\n`);
+    expect(readdirSync(dir).filter((f) => f.startsWith("page.html"))).toEqual([]);
+  });
+
+  it.each([
+    ["vmstate-rewrite --report-json", rewriteMain, (to: string) => ["-i", "samples/aarch64-virt-7.2-a57.mig", "-o", join(dir, "to-full.mig"), "--hide", "ID_DFR0_EL1", "--report-json", to]],
+    ["vmstate-inspect report -o", inspectMain, (to: string) => ["report", "samples/aarch64-virt-7.2-a57.mig", "-o", to]],
+  ] as const)("%s writes into a device through a symbolic link, as -o does (/dev/full: exit 3, the link kept)", async (_, main, argv) => {
+    const link = join(dir, "to-dev-full");
+    rmSync(link, { force: true });
+    nodeFs.symlinkSync("/dev/full", link);
+    const r = await runMain(main, argv(link));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`cannot write ${link}: No space left on device\n$`));
+    expect(nodeFs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(nodeFs.statSync("/dev/full").isCharacterDevice()).toBe(true);
   });
 });
 
@@ -262,5 +297,28 @@ describe("found by the extended fuzzer (libvirt images, mapped-ram files)", () =
     // Its block list record spans every page area: held whole, it took verify to 335 MiB.
     const mib = Number(r.stderr.trim().split("\n").at(-1)) / 1024;
     expect(mib).toBeLessThan(256);
+  });
+});
+
+describe("a file as input: the RAM records are read only with --check-ram (README)", () => {
+  it("a damaged RAM record passes rewrite -i FILE (copied unread), and --check-ram refuses it as summary does", async () => {
+    const name = "aarch64-virt-7.2-a57.mig";
+    const zero = (await sampleRecords(name)).find((r): r is RamRecord => r.kind === "ram" && r.type === "zero" && r.continued)!;
+    const bytes = readSample(name).slice();
+    bytes[zero.start + 6] = bytes[zero.start + 6]! | 0x01; // flags 0x22 -> 0x120: no such record
+    bytes[zero.start + 7] = 0x20;
+    const input = join(dir, "bad-ram.mig");
+    writeFileSync(input, bytes);
+    const copied = await runMain(rewriteMain, ["-i", input, "-o", join(dir, "bad-ram-copy.mig")]);
+    expect(copied.code).toBe(0);
+    expect(Buffer.from(readFileSync(join(dir, "bad-ram-copy.mig"))).equals(bytes)).toBe(true);
+    const message = new RegExp(`unknown combination of RAM flags 0x\\w+ in ram \\(0\\) \\w+ at offset 0x[0-9a-f]+`);
+    const checked = await runMain(rewriteMain, ["-i", input, "-o", join(dir, "bad-ram-checked.mig"), "--check-ram"]);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(message);
+    expect(existsSync(join(dir, "bad-ram-checked.mig"))).toBe(false);
+    const summary = await runMain(inspectMain, ["summary", input]);
+    expect(summary.code).toBe(1);
+    expect(summary.stderr).toMatch(message);
   });
 });

@@ -4,7 +4,7 @@ import { isStdin, type CliIo } from "../io.js";
 import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { UsageError } from "../run-cli.js";
 import { parseDestQemu, readDestination } from "../destination-input.js";
-import { underPath } from "../files/system-error.js";
+import { writeOutputFile } from "../files/output-file.js";
 import { VERSION } from "../version.js";
 import { readForReport } from "../report/report-pass.js";
 import { buildReportModel } from "../report/report-model.js";
@@ -42,7 +42,7 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
   const compressed = input.compressed === undefined ? undefined : { fileSize: input.compressed.fileSize };
   const html = renderReport(buildReportModel({ pass, destination, explanation, compressed, generator: `vmstate-inspect report ${VERSION}` }));
   if (options.output === undefined) io.print(html);
-  else underPath(options.output, () => io.fs.writeFileSync(options.output!, html));
+  else await writeOutputFile(options.output, io, html);
   throwFailures(destination?.kind === "stream" ? [pass.state, destination.state] : [pass.state]);
   return explanation === null ? EXIT.OK : VERDICT_EXIT[explanation.verdict];
 }

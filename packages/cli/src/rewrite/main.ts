@@ -6,8 +6,8 @@ import { DEFAULT_MAX_TAIL_BYTES } from "@vmstate/stream";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
 import { NotVerifiedNotice } from "../unverified.js";
-import { writeWholeFile } from "../files/whole-file.js";
-import { printableText, runCli } from "../run-cli.js";
+import { writeOutputFile } from "../files/output-file.js";
+import { describeError, printableText, runCli } from "../run-cli.js";
 import { parseRequest, type RewriteArgs } from "./request.js";
 import { reportLines } from "./report-lines.js";
 import { runRewrite, type RewriteIoArgs } from "./run-rewrite.js";
@@ -104,8 +104,8 @@ async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<Ex
     });
   } finally {
     // The report says what was found even when the rewrite was refused.
-    if (edit) emitReport(edit.report, undefined, args, completed, edit.vmdesc, io);
-    if (fit) emitReport(fit.applied?.report ?? EMPTY_REPORT, fitLine(fit, args), args, completed, fit.applied?.vmdesc, io);
+    if (edit) await emitReport(edit.report, undefined, args, completed, edit.vmdesc, io);
+    if (fit) await emitReport(fit.applied?.report ?? EMPTY_REPORT, fitLine(fit, args), args, completed, fit.applied?.vmdesc, io);
   }
   return EXIT.OK;
 }
@@ -129,16 +129,16 @@ function fitLine(fit: FitTransform, args: RewriteArgs): string | undefined {
   return `fit ${args.fit} (${e.destination_release}): the destination ${verdict}${e.fix ? "; applying the rewrite explain proposes" : ""}${after}`;
 }
 
-function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, vmdesc: boolean | undefined, io: CliIo): void {
+async function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, vmdesc: boolean | undefined, io: CliIo): Promise<void> {
   const lines = [...(first === undefined ? [] : [first]), ...reportLines(report, args.dryRun, completed, vmdesc)];
   if (!args.quiet) for (const line of lines) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
   try {
-    writeWholeFile(io.fs, args.reportJson, jsonDocument("rewrite-report", report));
+    await writeOutputFile(args.reportJson, io, jsonDocument("rewrite-report", report));
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;
-    io.stderr(`vmstate-rewrite: could not write --report-json ${args.reportJson}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+    io.stderr(`vmstate-rewrite: --report-json not written: ${describeError(e)}\n`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { FdSink, fdIoFrom, type ByteSink } from "@vmstate/wire";
+import type { ByteSink } from "@vmstate/wire";
 import { rewriteStream, type RecordTransform } from "@vmstate/rewrite";
 import type { CliIo } from "../io.js";
 import type { StreamInput } from "../stream-input.js";
@@ -7,7 +7,8 @@ import { AtomicOutput } from "../atomic-output.js";
 import { Progress } from "../progress.js";
 import { resolveOutput } from "../files/output-target.js";
 import { cleanupOnSignal, loopTurns } from "../files/signal-cleanup.js";
-import { FileProblem, underPath } from "../files/system-error.js";
+import { FileProblem } from "../files/system-error.js";
+import { openOutputFile, type OutputFile } from "../files/output-file.js";
 import type { RewriteDestination } from "./run-rewrite.js";
 
 /**
@@ -21,8 +22,7 @@ import type { RewriteDestination } from "./run-rewrite.js";
  */
 export async function rewriteStreamed(input: StreamInput, dest: RewriteDestination, transforms: readonly RecordTransform[], io: CliIo): Promise<void> {
   let sink: ByteSink = DISCARD;
-  let out: AtomicOutput | undefined;
-  let closeOut = () => {};
+  let out: OutputFile | undefined;
   let takeBack = () => {};
   if (dest.kind === "in-place") {
     // Only a compressed libvirt image comes here from a regular file: its compressed tail
@@ -34,16 +34,8 @@ export async function rewriteStreamed(input: StreamInput, dest: RewriteDestinati
     sink = out.sink;
   } else if (dest.kind === "stdout") ({ sink, takeBack } = dest.stdout);
   else if (dest.kind === "file") {
-    const target = resolveOutput(dest.path, io.fs);
-    if (target.kind === "directory") throw new FileProblem(`cannot write ${dest.path}: Is a directory`);
-    if (target.kind === "stream") {
-      const fd = underPath(dest.path, () => io.fs.openSync(target.path, "w"));
-      sink = new FdSink(fd, fdIoFrom(io.fs));
-      closeOut = () => io.fs.closeSync(fd);
-    } else {
-      out = new AtomicOutput(target, dest.path, io);
-      sink = out.sink;
-    }
+    out = openOutputFile(dest.path, io);
+    sink = out.sink;
   }
   const compressing = input.compressed === undefined || sink === DISCARD ? undefined : compressingSink(sink, input.compressed);
   if (compressing !== undefined) sink = compressing;
@@ -67,7 +59,6 @@ export async function rewriteStreamed(input: StreamInput, dest: RewriteDestinati
     compressing?.stop();
     release();
     out?.abandon();
-    closeOut();
   }
 }
 
