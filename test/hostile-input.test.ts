@@ -177,7 +177,12 @@ describe("faults around the stream", () => {
   it.each([
     ["vmstate-inspect", ["summary", "samples/aarch64-virt-7.2-a57.mig"]],
     ["vmstate-rewrite", ["-i", "samples/aarch64-virt-7.2-a57.mig"]],
-  ])("%s with standard output closed (>&-) fails with exit 3, and not with > /dev/null", (bin, argv) => {
+    ["vmstate-inspect", ["--help"]],
+    ["vmstate-inspect", ["--version"]],
+    ["vmstate-inspect", ["summary", "--help"]],
+    ["vmstate-rewrite", ["--help"]],
+    ["vmstate-rewrite", ["--version"]],
+  ])("%s %j with standard output closed (>&-) fails with exit 3, and not with > /dev/null", (bin, argv) => {
     const cwd = join(import.meta.dirname, "..");
     const run = (redirect: string) => spawnSync("sh", ["-c", `node "$0" "$@" ${redirect}`, join(bins, `${bin}.cjs`), ...argv], { cwd, encoding: "utf8" });
     const closed = run(">&-");
