@@ -327,3 +327,38 @@ describe("a file as input: the RAM records are read only with --check-ram (READM
     expect(summary.stderr).toMatch(message);
   });
 });
+
+describe("a RAM block name with terminal controls and a newline, 255 bytes long", () => {
+  // The sample with its main RAM block renamed everywhere (block list and records): still a valid stream.
+  const name = Buffer.concat([Buffer.from("\x1b[2J\x1b]0;pwned\x07\n\0\r", "latin1"), Buffer.alloc(255 - 17, "A")]);
+  const sample = Buffer.from(readSample("aarch64-virt-7.2-a57.mig"));
+  const renamed = Buffer.from(sample.toString("latin1").replaceAll("\x0dmach-virt.ram", `\xff${name.toString("latin1")}`), "latin1");
+  const file = join(dir, "hostile-block.mig");
+  const shown = "\\x1b[2J\\x1b]0;pwned\\x07\\n\\0\\r" + "A".repeat(120 - 17) + "…(135 more)";
+
+  it.each([
+    ["sections --all", ["sections", "--all"]],
+    ["sections --all --json", ["sections", "--all", "--json"]],
+    ["dump", ["dump"]],
+    ["extract-ram --json", ["extract-ram", "--json", "FILE", join(dir, "hostile-ram")]],
+    ["diff", ["diff", join(SAMPLES_DIR, "aarch64-virt-7.2-a57.mig")]],
+    ["diff --json", ["diff", "--json", join(SAMPLES_DIR, "aarch64-virt-7.2-a57.mig")]],
+    ["explain --json", ["explain", "--json", "--dest", join(SAMPLES_DIR, "aarch64-virt-7.2-a57.mig")]],
+  ])("%s shows it escaped (the newline too) and cut, in text and in JSON strings alike", async (_, argv) => {
+    writeFileSync(file, renamed);
+    const args = argv.includes("FILE") ? argv.map((a) => (a === "FILE" ? file : a)) : [...argv, file];
+    const r = await runMain(inspectMain, args);
+    expect(r.stderr).not.toMatch(/internal error/);
+    const strings = argv.includes("--json") ? jsonStrings(JSON.parse(r.printed)) : r.printed.split("\n");
+    expect(strings.some((s) => s.includes(shown))).toBe(true);
+    for (const s of strings) expect(s).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]|pwned\\x07\n|^\\0\\rAAA/);
+    // Cut wherever it is shown (extract-ram's file name, made of its safe characters, is a file name, not a quote).
+    for (const s of strings.filter((s) => s.includes("pwned") && !s.endsWith(".bin"))) expect(s).not.toContain("A".repeat(121));
+  });
+});
+
+function jsonStrings(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (v === null || typeof v !== "object") return [];
+  return (Array.isArray(v) ? v : Object.values(v)).flatMap(jsonStrings);
+}

@@ -1,3 +1,4 @@
+import { printable } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
 import { BlockFiles, RamExtractor, type BlockFile, type ExtractedBlock } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
@@ -52,7 +53,7 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
     }
   }
   const blocks = extractor.counts();
-  const rows = written.map((f) => ({ block: f.block, file: f.file, length: f.length, pages: blocks.find((b) => b.name === f.block)?.pages ?? null }));
+  const rows = written.map((f) => ({ block: printable(f.block), file: f.file, length: f.length, pages: blocks.find((b) => b.name === f.block)?.pages ?? null }));
   if (opts.json) io.print(jsonDocument("extract-ram", { file: input.name, dir, complete: failure === undefined, blocks: rows }));
   else io.print(formatExtract(rows, dir, failure === undefined));
   if (failure !== undefined) throw failure;
