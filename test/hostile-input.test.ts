@@ -126,6 +126,18 @@ describe("a stream without vmdesc or footers", () => {
     expect(r.stderr).toMatch(/warning: <stdin>: device state not verified \(cannot find where section 'timer \(0\)' ends/);
   });
 
+  it("report says it on stderr and on the page, as a visible alert beside the damage notes", async () => {
+    const page = join(dir, "unverified.html");
+    const r = await runMain(inspectMain, ["report", "-", "-o", page], { stdin: [cutInsideDeviceState()] });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: <stdin>: device state not verified \(cannot find where section 'timer \(0\)' ends/);
+    const html = readFileSync(page, "utf8");
+    expect(html).toMatch(/<div class="damage unverified" role="alert">warning: &lt;stdin&gt;: device state not verified \(cannot find where section &#39;timer \(0\)&#39; ends[^<]*<\/div>/);
+    // A stream that can be checked gets no such alert.
+    await runMain(inspectMain, ["report", "samples/aarch64-virt-no-footer-no-config.mig", "-o", page]);
+    expect(readFileSync(page, "utf8")).not.toMatch(/not verified/);
+  });
+
   it("rewrite --strict refuses it", async () => {
     const r = await runMain(rewriteMain, ["-o", join(dir, "strict.mig"), "--hide", "ID_DFR0_EL1", "--strict"], { stdin: [cutInsideDeviceState()] });
     expect(r.code).toBe(4);

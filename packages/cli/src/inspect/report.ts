@@ -1,3 +1,4 @@
+import { notVerifiedLine } from "../unverified.js";
 import { explainLoad, type Destination } from "@vmstate/destination";
 import { VERDICT_EXIT, EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
@@ -35,6 +36,7 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
   try {
     pass = await readForReport(input.bytes, input.name);
     pass.state.failure = withImageOffsets(input, pass.state.failure);
+    if (pass.state.unverified !== undefined) io.stderr(notVerifiedLine("vmstate-inspect", pass.state.name, pass.state.unverified));
   } finally {
     input.close();
   }
