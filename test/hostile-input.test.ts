@@ -374,3 +374,22 @@ function jsonStrings(v: unknown): string[] {
   if (v === null || typeof v !== "object") return [];
   return (Array.isArray(v) ? v : Object.values(v)).flatMap(jsonStrings);
 }
+
+describe("cpregs --json on a stream cut inside its register lists", () => {
+  it("gives the lists read before the cut with complete: false, then the error (exit 1)", async () => {
+    const name = "aarch64-virt-max-4cpu.mig";
+    const cpus = (await sampleRecords(name)).filter((r): r is DeviceRecord => r.kind === "device" && r.idstr === "cpu");
+    expect(cpus.length).toBe(4);
+    const third = cpus[2]!;
+    const cut = readSample(name).subarray(0, Math.floor((third.start + third.end) / 2));
+    const r = await runMain(inspectMain, ["cpregs", "--json", "-"], { stdin: [cut] });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/at offset 0x[0-9a-f]+ \(\d+\)\n$/);
+    const doc = JSON.parse(r.printed) as { complete: boolean; cpus: { instance_id: number }[] };
+    expect(doc.complete).toBe(false);
+    expect(doc.cpus.map((c) => c.instance_id)).toEqual([0, 1]);
+    const whole = JSON.parse((await runMain(inspectMain, ["cpregs", "--json", "-"], { stdin: [readSample(name)] })).printed) as typeof doc;
+    expect(whole.complete).toBe(true);
+    expect(whole.cpus.length).toBe(4);
+  });
+});
