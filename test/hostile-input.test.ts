@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { inspectMain, rewriteMain, type CliFs } from "@vmstate/cli";
-import type { DeviceRecord, RamRecord, StreamRecord } from "@vmstate/stream";
+import { locateVmdesc, type DeviceRecord, type RamRecord, type StreamRecord } from "@vmstate/stream";
 import { findField } from "@vmstate/vmsd";
 import { runMain } from "./support/cli.js";
 import { sampleRecords } from "./support/damage.js";
@@ -391,5 +391,40 @@ describe("cpregs --json on a stream cut inside its register lists", () => {
     const whole = JSON.parse((await runMain(inspectMain, ["cpregs", "--json", "-"], { stdin: [readSample(name)] })).printed) as typeof doc;
     expect(whole.complete).toBe(true);
     expect(whole.cpus.length).toBe(4);
+  });
+});
+
+describe("a vmdesc announcing more JSON than vmstate reads", () => {
+  /** The sample with 440,000 more device entries in its vmdesc (20 to 40 MiB of JSON), its length word following. */
+  function hugeVmdesc(): Uint8Array {
+    const bytes = readSample("aarch64-virt-7.2-a57.mig");
+    const frame = locateVmdesc(bytes)!;
+    const doc = JSON.parse(Buffer.from(frame.json).toString("latin1")) as { devices: object[] };
+    for (let i = 0; i < 440_000; i++) doc.devices.push({ name: `x${i}`, instance_id: 0, vmsd_name: "x", version: 1, fields: [] });
+    const json = Buffer.from(JSON.stringify(doc), "latin1");
+    const word = Buffer.alloc(4);
+    word.writeUInt32BE(json.length);
+    return Buffer.concat([bytes.subarray(0, frame.vmdesc + 1), word, json]);
+  }
+
+  it("is refused from its length word, each command far under the memory bound (it once buffered up to --max-tail of it)", () => {
+    const file = join(dir, "huge-vmdesc.mig");
+    writeFileSync(file, hugeVmdesc());
+    const bins = join(import.meta.dirname, "../packages/cli/bin");
+    for (const [bin, argv, stdin] of [
+      ["vmstate-inspect", ["verify", file], false],
+      ["vmstate-inspect", ["summary", file], false],
+      ["vmstate-rewrite", ["-i", file, "-o", join(dir, "huge-out.mig"), "--hide", "ID_DFR0_EL1"], false],
+      ["vmstate-rewrite", ["-o", join(dir, "huge-out.mig"), "--hide", "ID_DFR0_EL1"], true],
+    ] as const) {
+      const r = spawnSync("sh", ["-c", `/usr/bin/time -f %M "$@"${stdin ? ` < "${file}"` : ""}`, "sh", process.execPath, join(bins, `${bin}.cjs`), ...argv], { encoding: "utf8" });
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trim().split("\n");
+      expect(r.stdout + r.stderr).toMatch(/the vmdesc is (2\d|3\d)\.\d MiB of JSON, more than the 16\.0 MiB vmstate reads/);
+      expect(r.stdout + r.stderr).toMatch(/0x0*64346/);
+      // Measured: 62 to 71 MiB through a walk, 96 MiB for -i FILE (its last 16 MiB read to look for the vmdesc).
+      expect(Number(lines.at(-1)) / 1024).toBeLessThan(128);
+    }
+    expect(existsSync(join(dir, "huge-out.mig"))).toBe(false);
   });
 });

@@ -15,7 +15,7 @@
  */
 import { checkAgainstVmdesc, DEFAULT_MAX_TAIL_BYTES, QEMU_VM, StreamDecoder, startsDeviceTail, type StreamRecord } from "@vmstate/stream";
 import type { Vmdesc } from "@vmstate/vmsd";
-import type { ByteInput } from "@vmstate/wire";
+import { VmstateError, type ByteInput } from "@vmstate/wire";
 import { ChunkRecorder } from "./chunk-recorder.js";
 import { ProblemList, type Problem } from "./problems.js";
 import { RamChecker } from "./verify-ram.js";
@@ -77,7 +77,10 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
   let sections = 0;
   let doc: Vmdesc | undefined;
   const before = problems.size;
-  if (tailStart !== undefined) {
+  // A limit stops the reading (a vmdesc announcing more than vmstate reads): the tail is not all
+  // there, and walking what is would only report it as cut short.
+  const stopped = failure instanceof VmstateError && failure.code === "LIMIT";
+  if (tailStart !== undefined && !stopped) {
     const tail = recorder.bytesFrom(tailStart);
     const result = verifyTail(tail, { base: tailStart, footers: decoder.info.footers, decodedSpans: spans.spans, problems });
     sections = result.sections;
@@ -90,7 +93,7 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
       }
     }
   }
-  if (failure !== undefined && (tailStart === undefined || problems.size === before)) problems.addError(failure, recorder.length);
+  if (failure !== undefined && (tailStart === undefined || stopped || problems.size === before)) problems.addError(failure, recorder.length);
   const list = problems.sorted();
   if (problems.dropped > 0) list.push({ offset: recorder.length, path: "", code: "LIMIT", message: `${problems.dropped} more problems not listed` });
   return {
