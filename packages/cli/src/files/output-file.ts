@@ -19,7 +19,7 @@ export interface OutputFile {
  * a device or FIFO is written into as it is; a directory is refused. Errors name `path` as
  * the user wrote it.
  */
-export function openOutputFile(path: string, io: CliIo, sourceMode?: number): OutputFile {
+export function openOutputFile(path: string, io: CliIo): OutputFile {
   const target = underPath(path, () => resolveOutput(path, io.fs));
   if (target.kind === "directory") throw new FileProblem(`cannot write ${path}: Is a directory`);
   if (target.kind === "stream") {
@@ -39,7 +39,7 @@ export function openOutputFile(path: string, io: CliIo, sourceMode?: number): Ou
       abandon: close,
     };
   }
-  const out = new AtomicOutput(target, path, io, sourceMode);
+  const out = new AtomicOutput(target, path, io);
   return { sink: out.sink, commit: () => out.commit(), abandon: () => out.abandon() };
 }
 
