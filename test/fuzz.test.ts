@@ -1,20 +1,26 @@
 /**
- * The mutation fuzzer (tools/fuzz/) with a fixed seed over every sample: no mutant may break
- * an invariant of the oracle (tools/fuzz/oracle.ts). Long runs: `npm run fuzz -- --runs N --seed S`.
+ * The mutation fuzzer (tools/fuzz/) with fixed seeds: no mutant may break an invariant of the
+ * oracle (tools/fuzz/oracle.ts). Two hundred mutants of the streams and of a raw and a gzip
+ * libvirt image, then a few of the samples that cost seconds a mutant (hundreds of MiB of
+ * sparse file, or a slow compressor each way). Long runs over every sample:
+ * `npm run fuzz -- --runs N --seed S`.
  */
-import { expect, it } from "vitest";
-import { runCampaign } from "../tools/fuzz/campaign.js";
+import { describe, expect, it } from "vitest";
+import { runCampaign, type CampaignFigures } from "../tools/fuzz/campaign.js";
+import { allSamples } from "../tools/fuzz/targets.js";
 import { checkJsonDocument } from "./support/json-schemas.js";
-import { SAMPLES_DIR, sampleFiles } from "./support/samples.js";
+import { SAMPLES_DIR } from "./support/samples.js";
 
-it("breaks no invariant on 200 mutants of the samples (seed 2026)", async () => {
+const SLOW = ["newer-aarch64-virt-mapped-ram.mig", "newer-aarch64-virt-mapped-ram-multifd.mig", "libvirt/sparse.sav", "libvirt/bzip2.sav", "libvirt/xz.sav", "libvirt/lzop.sav", "libvirt/zstd.sav"];
+
+async function campaign(samples: string[], runs: number, seed: number): Promise<{ figures: CampaignFigures; broken: string[]; jsonDocuments: number }> {
   const broken: string[] = [];
   let jsonDocuments = 0;
   const figures = await runCampaign({
     samplesDir: SAMPLES_DIR,
-    samples: sampleFiles(),
-    runs: 200,
-    seed: 2026,
+    samples,
+    runs,
+    seed,
     onMutant: (i, r) => {
       broken.push(...r.violations.map((v) => `#${i} ${r.sample} ${r.mutator} (${r.detail}): ${v.invariant} in ${v.command}: ${v.detail}`));
       // What a damaged stream gets printed as JSON follows its schema too.
@@ -28,10 +34,38 @@ it("breaks no invariant on 200 mutants of the samples (seed 2026)", async () => 
       }
     },
   });
-  expect(broken).toEqual([]);
-  expect(figures.mutants).toBe(200);
-  expect(jsonDocuments).toBeGreaterThan(200);
-  // The structure-aware mutators all ran, and most mutants were refused as bad streams.
-  expect(Object.keys(figures.byMutator).length).toBe(10);
-  expect(figures.exits["verify"]![1]).toBeGreaterThan(100);
+  return { figures, broken, jsonDocuments };
+}
+
+describe("the fuzzer's fixed-seed runs", () => {
+  it("every sample is fuzzed: streams, libvirt images raw, compressed and sparse, mapped-ram files", () => {
+    const all = allSamples(SAMPLES_DIR);
+    expect(all).toEqual(expect.arrayContaining([...SLOW, "libvirt/raw.sav", "libvirt/gzip.sav", "aarch64-virt-xbzrle.mig"]));
+    expect(all.filter((s) => s.endsWith(".mig") && !s.includes("mapped-ram")).length).toBe(19);
+  });
+
+  it("breaks no invariant on 200 mutants of the streams and the raw and gzip images (seed 2026)", { timeout: 600_000 }, async () => {
+    const { figures, broken, jsonDocuments } = await campaign(
+      allSamples(SAMPLES_DIR).filter((s) => !SLOW.includes(s)),
+      200,
+      2026,
+    );
+    expect(broken).toEqual([]);
+    expect(figures.mutants).toBe(200);
+    expect(jsonDocuments).toBeGreaterThan(200);
+    // The structure-aware mutators all ran, and most mutants were refused as bad streams.
+    expect(Object.keys(figures.byMutator).sort()).toEqual(["bitflip", "cpreg-count", "duplicate-section", "ram-flags", "ram-length", "section-name", "tail-bytes", "truncate", "vmdesc-json", "vmdesc-length"]);
+    expect(figures.exits["verify"]![1]).toBeGreaterThan(100);
+    // Every command ran, on standard input and on a file.
+    expect(Object.keys(figures.exits).sort()).toEqual(
+      ["cpregs --json", "diff", "dump", "explain", "extract-ram", "rewrite (copy)", "rewrite --hide", "rewrite --in-place", "rewrite -i (copy)", "sections", "summary", "verify"].sort(),
+    );
+  });
+
+  it("breaks no invariant on 14 mutants of the sparse files and the slow-to-compress images (seed 2027)", { timeout: 600_000 }, async () => {
+    const { figures, broken } = await campaign(SLOW, 14, 2027);
+    expect(broken).toEqual([]);
+    expect(figures.mutants).toBe(14);
+    expect(figures.exits["verify"]![1]).toBeGreaterThan(3);
+  });
 });

@@ -5,17 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import * as nodeFs from "node:fs";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { inspectMain, rewriteMain, type CliFs } from "@vmstate/cli";
-import type { DeviceRecord, RamRecord, StreamRecord } from "@vmstate/stream";
+import { locateVmdesc, type DeviceRecord, type RamRecord, type StreamRecord } from "@vmstate/stream";
 import { findField } from "@vmstate/vmsd";
 import { runMain } from "./support/cli.js";
 import { sampleRecords } from "./support/damage.js";
-import { readSample } from "./support/samples.js";
+import { SAMPLES_DIR, readSample } from "./support/samples.js";
+import { expandedSample } from "./support/packed-samples.js";
 
 /** `bytes` with `[at, at + remove)` replaced by `insert`. */
 function splice(bytes: Uint8Array, at: number, remove: number, insert: ArrayLike<number>): Uint8Array {
@@ -125,6 +126,18 @@ describe("a stream without vmdesc or footers", () => {
     expect(r.stderr).toMatch(/warning: <stdin>: device state not verified \(cannot find where section 'timer \(0\)' ends/);
   });
 
+  it("report says it on stderr and on the page, as a visible alert beside the damage notes", async () => {
+    const page = join(dir, "unverified.html");
+    const r = await runMain(inspectMain, ["report", "-", "-o", page], { stdin: [cutInsideDeviceState()] });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: <stdin>: device state not verified \(cannot find where section 'timer \(0\)' ends/);
+    const html = readFileSync(page, "utf8");
+    expect(html).toMatch(/<div class="damage unverified" role="alert">warning: &lt;stdin&gt;: device state not verified \(cannot find where section &#39;timer \(0\)&#39; ends[^<]*<\/div>/);
+    // A stream that can be checked gets no such alert.
+    await runMain(inspectMain, ["report", "samples/aarch64-virt-no-footer-no-config.mig", "-o", page]);
+    expect(readFileSync(page, "utf8")).not.toMatch(/not verified/);
+  });
+
   it("rewrite --strict refuses it", async () => {
     const r = await runMain(rewriteMain, ["-o", join(dir, "strict.mig"), "--hide", "ID_DFR0_EL1", "--strict"], { stdin: [cutInsideDeviceState()] });
     expect(r.code).toBe(4);
@@ -176,7 +189,12 @@ describe("faults around the stream", () => {
   it.each([
     ["vmstate-inspect", ["summary", "samples/aarch64-virt-7.2-a57.mig"]],
     ["vmstate-rewrite", ["-i", "samples/aarch64-virt-7.2-a57.mig"]],
-  ])("%s with standard output closed (>&-) fails with exit 3, and not with > /dev/null", (bin, argv) => {
+    ["vmstate-inspect", ["--help"]],
+    ["vmstate-inspect", ["--version"]],
+    ["vmstate-inspect", ["summary", "--help"]],
+    ["vmstate-rewrite", ["--help"]],
+    ["vmstate-rewrite", ["--version"]],
+  ])("%s %j with standard output closed (>&-) fails with exit 3, and not with > /dev/null", (bin, argv) => {
     const cwd = join(import.meta.dirname, "..");
     const run = (redirect: string) => spawnSync("sh", ["-c", `node "$0" "$@" ${redirect}`, join(bins, `${bin}.cjs`), ...argv], { cwd, encoding: "utf8" });
     const closed = run(">&-");
@@ -194,21 +212,56 @@ describe("faults around the stream", () => {
     expect(r.code).toBe(3);
   });
 
-  it("leaves no report behind when --report-json cannot be written whole (a full disk)", async () => {
-    const report = join(dir, "report.json");
-    const fullDisk = {
+  /** The real file system, but a full disk for files whose name starts with `name` (what ENOSPC leaves: a short file). */
+  function fullDiskFor(name: string): CliFs {
+    const full = new Set<number>();
+    return {
       ...nodeFs,
-      writeFileSync(path: string, data: string | Uint8Array) {
-        if (!path.startsWith(report)) return nodeFs.writeFileSync(path, data);
-        nodeFs.writeFileSync(path, ""); // what a full disk leaves: the file, empty
-        throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: "ENOSPC", syscall: "write", path });
+      openSync(path: string, flags: string, mode?: number) {
+        const fd = nodeFs.openSync(path, flags, mode);
+        if (path.split("/").at(-1)!.startsWith(name)) full.add(fd);
+        return fd;
+      },
+      writeSync(fd: number, buf: Uint8Array, off?: number, len?: number, pos?: number | null) {
+        if (!full.has(fd)) return nodeFs.writeSync(fd, buf, off, len, pos);
+        nodeFs.writeSync(fd, buf, off, Math.min(len ?? buf.length, 100), pos); // a part, then no room
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", errno: -28 });
       },
     } as unknown as CliFs;
-    const bytes = await withCpregCount("aarch64-virt-7.2-a57.mig", 257); // a failed run
-    const r = await runMain(rewriteMain, ["-o", join(dir, "out.mig"), "--hide", "ID_DFR0_EL1", "--report-json", report], { stdin: [bytes], fs: fullDisk });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/could not write --report-json .*report\.json: ENOSPC/);
+  }
+
+  it.each([
+    ["a failed rewrite", 1, 257],
+    ["a rewrite that succeeds", 3, 258],
+  ])("--report-json on a full disk, after %s: no report left, not even a 0-byte or partial one (exit %i)", async (_, code, count) => {
+    const report = join(dir, "report.json");
+    const bytes = await withCpregCount("aarch64-virt-7.2-a57.mig", count);
+    const r = await runMain(rewriteMain, ["-o", join(dir, `out-${count}.mig`), "--hide", "ID_DFR0_EL1", "--report-json", report], { stdin: [bytes], fs: fullDiskFor("report.json") });
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(`cannot write ${report}: No space left on device`);
     expect(readdirSync(dir).filter((f) => f.startsWith("report.json"))).toEqual([]);
+  });
+
+  it("report -o on a full disk leaves no HTML page behind", async () => {
+    const page = join(dir, "page.html");
+    const r = await runMain(inspectMain, ["report", "samples/aarch64-virt-7.2-a57.mig", "-o", page], { fs: fullDiskFor("page.html") });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`vmstate-inspect: cannot write ${page}: No space left on device\n`);
+    expect(readdirSync(dir).filter((f) => f.startsWith("page.html"))).toEqual([]);
+  });
+
+  it.each([
+    ["vmstate-rewrite --report-json", rewriteMain, (to: string) => ["-i", "samples/aarch64-virt-7.2-a57.mig", "-o", join(dir, "to-full.mig"), "--hide", "ID_DFR0_EL1", "--report-json", to]],
+    ["vmstate-inspect report -o", inspectMain, (to: string) => ["report", "samples/aarch64-virt-7.2-a57.mig", "-o", to]],
+  ] as const)("%s writes into a device through a symbolic link, as -o does (/dev/full: exit 3, the link kept)", async (_, main, argv) => {
+    const link = join(dir, "to-dev-full");
+    rmSync(link, { force: true });
+    nodeFs.symlinkSync("/dev/full", link);
+    const r = await runMain(main, argv(link));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`cannot write ${link}: No space left on device\n$`));
+    expect(nodeFs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(nodeFs.statSync("/dev/full").isCharacterDevice()).toBe(true);
   });
 });
 
@@ -234,5 +287,144 @@ describe("the vmdesc against the rest of the stream (found by the fuzzer, seed 2
       expect(r.stderr).toMatch(message);
     }
     expect(existsSync(join(dir, "vmdesc-edit.mig"))).toBe(false);
+  });
+});
+
+describe("found by the extended fuzzer (libvirt images, mapped-ram files)", () => {
+  it("a compressed image whose compressed bytes are damaged: one line with the offset where decompression stopped", async () => {
+    const image = Buffer.from(readFileSync(join(SAMPLES_DIR, "libvirt/zstd.sav")));
+    image[70031] = image[70031]! ^ 0x10; // the fuzzer's mutant (seed 7): a checksum mismatch for zstd
+    const path = join(dir, "damaged-zstd.sav");
+    writeFileSync(path, image);
+    for (const [bin, main, argv] of [
+      ["vmstate-inspect", inspectMain, ["summary", path]],
+      ["vmstate-rewrite", rewriteMain, ["-i", path, "-o", join(dir, "from-damaged.sav")]],
+    ] as const) {
+      const r = await runMain(main, [...argv]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^${bin}: the zstd QEMU stream of this libvirt image does not decompress: zstd -dc: .* in libvirt image at offset 0x[0-9a-f]+ \\(\\d+\\) of the decompressed image\\n$`));
+    }
+    expect(existsSync(join(dir, "from-damaged.sav"))).toBe(false);
+  });
+
+  it("verify of a mapped-ram file (274 MB, 128 MiB guest) stays far under the memory bound", () => {
+    const file = expandedSample("newer-aarch64-virt-mapped-ram.mig");
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, join(import.meta.dirname, "../packages/cli/bin/vmstate-inspect.cjs"), "verify", file], { encoding: "utf8" });
+    expect(r.stdout).toMatch(/: ok \(274765988 bytes/);
+    // Its block list record spans every page area: held whole, it took verify to 335 MiB.
+    const mib = Number(r.stderr.trim().split("\n").at(-1)) / 1024;
+    expect(mib).toBeLessThan(256);
+  });
+});
+
+describe("a file as input: the RAM records are read only with --check-ram (README)", () => {
+  it("a damaged RAM record passes rewrite -i FILE (copied unread), and --check-ram refuses it as summary does", async () => {
+    const name = "aarch64-virt-7.2-a57.mig";
+    const zero = (await sampleRecords(name)).find((r): r is RamRecord => r.kind === "ram" && r.type === "zero" && r.continued)!;
+    const bytes = readSample(name).slice();
+    bytes[zero.start + 6] = bytes[zero.start + 6]! | 0x01; // flags 0x22 -> 0x120: no such record
+    bytes[zero.start + 7] = 0x20;
+    const input = join(dir, "bad-ram.mig");
+    writeFileSync(input, bytes);
+    const copied = await runMain(rewriteMain, ["-i", input, "-o", join(dir, "bad-ram-copy.mig")]);
+    expect(copied.code).toBe(0);
+    expect(Buffer.from(readFileSync(join(dir, "bad-ram-copy.mig"))).equals(bytes)).toBe(true);
+    const message = new RegExp(`unknown combination of RAM flags 0x\\w+ in ram \\(0\\) \\w+ at offset 0x[0-9a-f]+`);
+    const checked = await runMain(rewriteMain, ["-i", input, "-o", join(dir, "bad-ram-checked.mig"), "--check-ram"]);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(message);
+    expect(existsSync(join(dir, "bad-ram-checked.mig"))).toBe(false);
+    const summary = await runMain(inspectMain, ["summary", input]);
+    expect(summary.code).toBe(1);
+    expect(summary.stderr).toMatch(message);
+  });
+});
+
+describe("a RAM block name with terminal controls and a newline, 255 bytes long", () => {
+  // The sample with its main RAM block renamed everywhere (block list and records): still a valid stream.
+  const name = Buffer.concat([Buffer.from("\x1b[2J\x1b]0;pwned\x07\n\0\r", "latin1"), Buffer.alloc(255 - 17, "A")]);
+  const sample = Buffer.from(readSample("aarch64-virt-7.2-a57.mig"));
+  const renamed = Buffer.from(sample.toString("latin1").replaceAll("\x0dmach-virt.ram", `\xff${name.toString("latin1")}`), "latin1");
+  const file = join(dir, "hostile-block.mig");
+  const shown = "\\x1b[2J\\x1b]0;pwned\\x07\\n\\0\\r" + "A".repeat(120 - 17) + "…(135 more)";
+
+  it.each([
+    ["sections --all", ["sections", "--all"]],
+    ["sections --all --json", ["sections", "--all", "--json"]],
+    ["dump", ["dump"]],
+    ["extract-ram --json", ["extract-ram", "--json", "FILE", join(dir, "hostile-ram")]],
+    ["diff", ["diff", join(SAMPLES_DIR, "aarch64-virt-7.2-a57.mig")]],
+    ["diff --json", ["diff", "--json", join(SAMPLES_DIR, "aarch64-virt-7.2-a57.mig")]],
+    ["explain --json", ["explain", "--json", "--dest", join(SAMPLES_DIR, "aarch64-virt-7.2-a57.mig")]],
+  ])("%s shows it escaped (the newline too) and cut, in text and in JSON strings alike", async (_, argv) => {
+    writeFileSync(file, renamed);
+    const args = argv.includes("FILE") ? argv.map((a) => (a === "FILE" ? file : a)) : [...argv, file];
+    const r = await runMain(inspectMain, args);
+    expect(r.stderr).not.toMatch(/internal error/);
+    const strings = argv.includes("--json") ? jsonStrings(JSON.parse(r.printed)) : r.printed.split("\n");
+    expect(strings.some((s) => s.includes(shown))).toBe(true);
+    for (const s of strings) expect(s).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]|pwned\\x07\n|^\\0\\rAAA/);
+    // Cut wherever it is shown (extract-ram's file name, made of its safe characters, is a file name, not a quote).
+    for (const s of strings.filter((s) => s.includes("pwned") && !s.endsWith(".bin"))) expect(s).not.toContain("A".repeat(121));
+  });
+});
+
+function jsonStrings(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (v === null || typeof v !== "object") return [];
+  return (Array.isArray(v) ? v : Object.values(v)).flatMap(jsonStrings);
+}
+
+describe("cpregs --json on a stream cut inside its register lists", () => {
+  it("gives the lists read before the cut with complete: false, then the error (exit 1)", async () => {
+    const name = "aarch64-virt-max-4cpu.mig";
+    const cpus = (await sampleRecords(name)).filter((r): r is DeviceRecord => r.kind === "device" && r.idstr === "cpu");
+    expect(cpus.length).toBe(4);
+    const third = cpus[2]!;
+    const cut = readSample(name).subarray(0, Math.floor((third.start + third.end) / 2));
+    const r = await runMain(inspectMain, ["cpregs", "--json", "-"], { stdin: [cut] });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/at offset 0x[0-9a-f]+ \(\d+\)\n$/);
+    const doc = JSON.parse(r.printed) as { complete: boolean; cpus: { instance_id: number }[] };
+    expect(doc.complete).toBe(false);
+    expect(doc.cpus.map((c) => c.instance_id)).toEqual([0, 1]);
+    const whole = JSON.parse((await runMain(inspectMain, ["cpregs", "--json", "-"], { stdin: [readSample(name)] })).printed) as typeof doc;
+    expect(whole.complete).toBe(true);
+    expect(whole.cpus.length).toBe(4);
+  });
+});
+
+describe("a vmdesc announcing more JSON than vmstate reads", () => {
+  /** The sample with 440,000 more device entries in its vmdesc (20 to 40 MiB of JSON), its length word following. */
+  function hugeVmdesc(): Uint8Array {
+    const bytes = readSample("aarch64-virt-7.2-a57.mig");
+    const frame = locateVmdesc(bytes)!;
+    const doc = JSON.parse(Buffer.from(frame.json).toString("latin1")) as { devices: object[] };
+    for (let i = 0; i < 440_000; i++) doc.devices.push({ name: `x${i}`, instance_id: 0, vmsd_name: "x", version: 1, fields: [] });
+    const json = Buffer.from(JSON.stringify(doc), "latin1");
+    const word = Buffer.alloc(4);
+    word.writeUInt32BE(json.length);
+    return Buffer.concat([bytes.subarray(0, frame.vmdesc + 1), word, json]);
+  }
+
+  it("is refused from its length word, each command far under the memory bound (it once buffered up to --max-tail of it)", () => {
+    const file = join(dir, "huge-vmdesc.mig");
+    writeFileSync(file, hugeVmdesc());
+    const bins = join(import.meta.dirname, "../packages/cli/bin");
+    for (const [bin, argv, stdin] of [
+      ["vmstate-inspect", ["verify", file], false],
+      ["vmstate-inspect", ["summary", file], false],
+      ["vmstate-rewrite", ["-i", file, "-o", join(dir, "huge-out.mig"), "--hide", "ID_DFR0_EL1"], false],
+      ["vmstate-rewrite", ["-o", join(dir, "huge-out.mig"), "--hide", "ID_DFR0_EL1"], true],
+    ] as const) {
+      const r = spawnSync("sh", ["-c", `/usr/bin/time -f %M "$@"${stdin ? ` < "${file}"` : ""}`, "sh", process.execPath, join(bins, `${bin}.cjs`), ...argv], { encoding: "utf8" });
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trim().split("\n");
+      expect(r.stdout + r.stderr).toMatch(/the vmdesc is (2\d|3\d)\.\d MiB of JSON, more than the 16\.0 MiB vmstate reads/);
+      expect(r.stdout + r.stderr).toMatch(/0x0*64346/);
+      // Measured: 62 to 71 MiB through a walk, 96 MiB for -i FILE (its last 16 MiB read to look for the vmdesc).
+      expect(Number(lines.at(-1)) / 1024).toBeLessThan(128);
+    }
+    expect(existsSync(join(dir, "huge-out.mig"))).toBe(false);
   });
 });

@@ -42,6 +42,7 @@ export async function runMain(
   const schema = printedSchema(main === inspectMain ? "vmstate-inspect" : "vmstate-rewrite", argv);
   if (schema !== undefined && printed !== "") checkJsonDocument(schema, printed);
   const report = argv[argv.indexOf("--report-json") + 1];
-  if (argv.includes("--report-json") && report !== undefined && fs.existsSync(report)) checkJsonDocument("rewrite-report", fs.readFileSync(report, "utf8"));
+  // Only a regular file holds a report to check (a device such as /dev/full would read forever).
+  if (argv.includes("--report-json") && report !== undefined && fs.existsSync(report) && (fs as unknown as typeof nodeFs).statSync(report).isFile()) checkJsonDocument("rewrite-report", fs.readFileSync(report, "utf8"));
   return { code, stdout: stdout.bytes(), printed, stderr };
 }

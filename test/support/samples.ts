@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { xorshift } from "../../tools/fuzz/mutate.js";
 
-export const SAMPLES_DIR = resolve(import.meta.dirname, "../../samples");
+import { SAMPLES_DIR } from "../../tools/samples/packed.js";
+
+export { SAMPLES_DIR };
 
 /** Every committed sample stream (real QEMU output, made by tools/capture-samples.ts). */
 export function sampleFiles(): string[] {

@@ -2,18 +2,17 @@
  * A fuzzing campaign: mutants of every sample in turn, each checked by the oracle, figures
  * kept. Shared by `npm run fuzz` (long runs) and the test suite (a fixed seed, a few hundred).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { StreamDecoder, type StreamRecord } from "@vmstate/stream";
-import { mutate, xorshift, type Target } from "./mutate.js";
+import { xorshift } from "./mutate.js";
 import { check, type Run, type Violation } from "./oracle.js";
 import { peakRss } from "./memory.js";
+import { loadSample, type FuzzSample } from "./targets.js";
 
 /** A register every Arm sample holds, for the `--hide` run. */
 const HIDE_ID = "ID_DFR0_EL1";
 
 export interface CampaignOptions {
   samplesDir: string;
+  /** Names as {@link ./targets.ts allSamples} gives them (`x.mig`, `libvirt/gzip.sav`). */
   samples: readonly string[];
   runs: number;
   seed: number;
@@ -29,7 +28,8 @@ export interface MutantResult {
   sample: string;
   mutator: string;
   detail: string;
-  bytes: Uint8Array;
+  /** Writes the mutant to a file (to save a finding). */
+  write(path: string): void;
   /** Each command's run on the mutant. */
   runs: Run[];
   violations: Violation[];
@@ -48,28 +48,19 @@ export interface CampaignFigures {
   memory: { measured: number; peakMib: number };
 }
 
-async function decodeRecords(bytes: Uint8Array): Promise<StreamRecord[]> {
-  const out: StreamRecord[] = [];
-  for await (const rec of new StreamDecoder([bytes]).records()) out.push({ ...rec, bytes: rec.bytes.slice() } as StreamRecord);
-  return out;
-}
-
 export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> {
   const started = Date.now();
-  const targets: Target[] = [];
-  for (const sample of o.samples) {
-    const bytes = new Uint8Array(readFileSync(join(o.samplesDir, sample)));
-    targets.push({ sample, bytes, records: await decodeRecords(bytes) });
-  }
+  const targets: FuzzSample[] = [];
+  for (const sample of o.samples) targets.push(await loadSample(o.samplesDir, sample));
   const rng = xorshift(o.seed);
   const figures: CampaignFigures = { mutants: 0, runs: 0, seconds: 0, byMutator: {}, exits: {}, violations: 0, memory: { measured: 0, peakMib: 0 } };
   for (let i = 0; i < o.runs; i++) {
     const t = targets[i % targets.length]!;
-    const m = mutate(t, rng);
-    const { runs, violations } = await check(m.bytes, HIDE_ID);
+    const m = t.mutant(rng);
+    const { runs, violations } = await check(m, t.path, HIDE_ID, i);
     if (o.memoryEvery && i % o.memoryEvery === 0) {
       figures.memory.measured++;
-      for (const { command, mib } of peakRss(m.bytes, HIDE_ID)) {
+      for (const { command, mib } of peakRss(m, HIDE_ID)) {
         figures.memory.peakMib = Math.max(figures.memory.peakMib, mib);
         if (!(mib <= (o.memoryBoundMib ?? Infinity))) violations.push({ invariant: "memory", command, detail: `peak RSS ${mib.toFixed(0)} MiB` });
       }
@@ -83,7 +74,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> 
     }
     figures.violations += violations.length;
     figures.seconds = Math.round((Date.now() - started) / 1000);
-    o.onMutant?.(i, { sample: t.sample, mutator: m.mutator, detail: m.detail, bytes: m.bytes, runs, violations }, figures);
+    o.onMutant?.(i, { sample: t.sample, mutator: m.mutator, detail: m.detail, write: m.write, runs, violations }, figures);
   }
   return figures;
 }

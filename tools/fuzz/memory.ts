@@ -4,18 +4,19 @@
  * every mutant; the runner measures one in so many.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FileMutant } from "./targets.js";
 
 const BIN = join(import.meta.dirname, "../../packages/cli/bin");
 
-/** Peak RSS in MiB of each command on `bytes` (a file input, -o to a scratch file). */
-export function peakRss(bytes: Uint8Array, hideId: string): { command: string; mib: number }[] {
+/** Peak RSS in MiB of each command on a mutant (a file input, -o to a scratch file). */
+export function peakRss(m: FileMutant, hideId: string): { command: string; mib: number }[] {
   const dir = mkdtempSync(join(tmpdir(), "vmstate-fuzz-mem-"));
   try {
     const input = join(dir, "in.mig");
-    writeFileSync(input, bytes);
+    m.write(input);
     const commands: [string, string[]][] = [
       ["verify", ["vmstate-inspect.cjs", "verify", input]],
       ["summary", ["vmstate-inspect.cjs", "summary", input]],

@@ -3,13 +3,14 @@
  * (after a build: the commands run from the built packages, the memory check from the bundles):
  * a mutation campaign over the samples (tools/fuzz/campaign.ts). Each mutant that breaks an
  * invariant is saved to DIR with what it broke, to become a regression test; the figures go
- * to stdout as JSON at the end, and to DIR/figures.json every 500 mutants (a run stopped
- * early still tells how far it got). Exits 1 when anything was broken.
+ * to stderr every 100 mutants, to DIR/figures.json every 500 (a run stopped early still
+ * tells how far it got), and to stdout as JSON at the end. Exits 1 when anything was broken.
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runCampaign } from "./campaign.js";
+import { runCampaign, type CampaignFigures } from "./campaign.js";
+import { allSamples } from "./targets.js";
 
 const SAMPLES_DIR = resolve(import.meta.dirname, "../../samples");
 /** The bound the README states, with the default --max-tail; fuzz mutants stay far below it. */
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     out: { type: "string", default: "fuzz-findings" },
   },
 });
-const samples = values.samples?.split(",") ?? readdirSync(SAMPLES_DIR).filter((f) => f.endsWith(".mig")).sort();
+const samples = values.samples?.split(",") ?? allSamples(SAMPLES_DIR);
 const out = resolve(values.out!);
 let found = 0;
 const figures = await runCampaign({
@@ -35,7 +36,7 @@ const figures = await runCampaign({
   memoryEvery: Number(values["memory-every"]),
   memoryBoundMib: MEMORY_BOUND_MIB,
   onMutant(i, r, sofar) {
-    if ((i + 1) % 100 === 0) process.stderr.write(`fuzz: ${i + 1} mutants, ${found} with violations\n`);
+    if ((i + 1) % 100 === 0) process.stderr.write(`fuzz: ${progressLine(sofar, found)}\n`);
     if ((i + 1) % 500 === 0) {
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, "figures.json"), JSON.stringify({ seed: Number(values.seed), samples: samples.length, ...sofar, mutantsWithViolations: found }, null, 2) + "\n");
@@ -44,10 +45,18 @@ const figures = await runCampaign({
     found++;
     mkdirSync(out, { recursive: true });
     const name = `${String(i).padStart(6, "0")}-${r.mutator}`;
-    writeFileSync(join(out, `${name}.mig`), r.bytes);
+    r.write(join(out, `${name}.mig`));
     writeFileSync(join(out, `${name}.json`), JSON.stringify({ sample: r.sample, mutator: r.mutator, detail: r.detail, violations: r.violations }, null, 2) + "\n");
     for (const v of r.violations) process.stderr.write(`fuzz: #${i} ${r.sample} ${r.mutator} (${r.detail}): ${v.invariant} in ${v.command}: ${v.detail}\n`);
   },
 });
 process.stdout.write(JSON.stringify({ seed: Number(values.seed), samples: samples.length, ...figures, mutantsWithViolations: found }, null, 2) + "\n");
 process.exitCode = found > 0 ? 1 : 0;
+
+/** The figures so far in one line: a run stopped early (or still going) says how far it got. */
+function progressLine(f: Readonly<CampaignFigures>, withViolations: number): string {
+  const refused = Object.entries(f.exits)
+    .map(([command, codes]) => `${command} ${Object.entries(codes).map(([code, n]) => `${code}:${n}`).join("/")}`)
+    .join("; ");
+  return `${f.mutants} mutants, ${f.runs} runs, ${f.seconds} s, ${withViolations} with violations, peak RSS ${f.memory.peakMib.toFixed(0)} MiB over ${f.memory.measured}; exits: ${refused}`;
+}

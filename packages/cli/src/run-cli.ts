@@ -69,14 +69,15 @@ export async function runCli(
     io.stderr(`${name}: ${usageError}\nTry '${name} --help'.\n`);
     return EXIT.USAGE;
   }
-  if (output) io.print(withExitCodes(output, isHelpRequest(argv)));
-  if (!task) {
-    if (output) return EXIT.OK;
-    // Nothing asked (vmstate-inspect alone): what can be asked, rather than a bare complaint.
-    io.stderr(withExitCodes(await y.getHelp(), true));
-    return EXIT.USAGE;
-  }
   try {
+    // Help and version fail like any output (a closed standard output is exit 3, said on stderr).
+    if (output) io.print(withExitCodes(output, isHelpRequest(argv)));
+    if (!task) {
+      if (output) return EXIT.OK;
+      // Nothing asked (vmstate-inspect alone): what can be asked, rather than a bare complaint.
+      io.stderr(withExitCodes(await y.getHelp(), true));
+      return EXIT.USAGE;
+    }
     return await task();
   } catch (e) {
     const code = exitCodeFor(e);

@@ -109,7 +109,7 @@ async function* decompressedImage(bytes: ByteInput, headerLength: number, progra
     yield* program.output();
     await feeding;
     if (feedError !== undefined) throw feedError;
-    await program.finished();
+    await program.finished(headerLength);
   } finally {
     program.stop();
   }

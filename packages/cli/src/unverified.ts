@@ -10,7 +10,12 @@ import type { CliIo } from "./io.js";
  * pass with exit 0 and no word.
  */
 export function notVerifiedLine(program: string, name: string, reason: string): string {
-  return `${program}: warning: ${printable(name, 1000)}: device state not verified (${printable(reason, 1000)})\n`;
+  return `${program}: warning: ${notVerifiedText(name, reason)}\n`;
+}
+
+/** The warning's words, also shown in the HTML report. */
+export function notVerifiedText(name: string, reason: string): string {
+  return `${printable(name, 1000)}: device state not verified (${printable(reason, 1000)})`;
 }
 
 /**

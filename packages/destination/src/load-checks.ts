@@ -8,6 +8,7 @@
  * destination's current value), subsections. The Arm register checks (field 13 and
  * post_load) are in `cpreg-checks.ts`.
  */
+import { printable } from "@vmstate/wire";
 import { integerValue, pairFields, sectionKey, type DeviceState, type StreamState } from "@vmstate/inspect";
 import type { ProblemKind, LoadProblemList } from "./load-problems.js";
 import { QEMU_FAILURES, type LoadField, type LoadSite, type QemuFailure } from "./qemu-wording.js";
@@ -81,16 +82,16 @@ export function checkSection(src: StreamState, s: StreamState["sections"][number
   if (known === undefined) {
     out.add({
       kind: "unknown-section", severity: "fatal", section: key,
-      message: `section '${s.idstr}' instance ${s.instanceId} does not exist on the destination (a device or vCPU the destination was not started with)`,
-      failure: QEMU_FAILURES.unknownSection(s.idstr, s.instanceId),
+      message: `section '${printable(s.idstr)}' instance ${s.instanceId} does not exist on the destination (a device or vCPU the destination was not started with)`,
+      failure: QEMU_FAILURES.unknownSection(printable(s.idstr), s.instanceId),
     });
     return undefined;
   }
   if (s.version > known.version) {
     out.add({
       kind: "section-version", severity: "fatal", section: key,
-      message: `section '${s.idstr}' has version ${s.version}, newer than the destination's ${known.version}`,
-      failure: QEMU_FAILURES.sectionVersion(s.idstr, s.version, known.version),
+      message: `section '${printable(s.idstr)}' has version ${s.version}, newer than the destination's ${known.version}`,
+      failure: QEMU_FAILURES.sectionVersion(printable(s.idstr), s.version, known.version),
     });
     return undefined;
   }
@@ -111,16 +112,16 @@ function checkRamBlocks(src: StreamState, version: number, dst: StreamState, out
     if (len === undefined) {
       out.add({
         kind: "unknown-ramblock", severity: "fatal", section: "ram (0)",
-        message: `RAM block ${b.idstr} does not exist on the destination`,
-        failure: QEMU_FAILURES.unknownRamBlock(b.idstr, version),
+        message: `RAM block ${printable(b.idstr)} does not exist on the destination`,
+        failure: QEMU_FAILURES.unknownRamBlock(printable(b.idstr), version),
       });
     } else if (len !== b.usedLength) {
       const resizable = b.idstr.startsWith("/rom@");
       out.add({
         kind: "ramblock-size", severity: resizable ? "warning" : "fatal", section: "ram (0)",
-        message: `RAM block ${b.idstr} is 0x${b.usedLength.toString(16)} bytes, 0x${len.toString(16)} on the destination` +
+        message: `RAM block ${printable(b.idstr)} is 0x${b.usedLength.toString(16)} bytes, 0x${len.toString(16)} on the destination` +
           (resizable ? " (a resizable ROM blob: accepted if it fits the destination's maximum)" : " (check -m and the firmware images)"),
-        failure: QEMU_FAILURES.ramBlockSize(b.idstr, b.usedLength, len, version),
+        failure: QEMU_FAILURES.ramBlockSize(printable(b.idstr), b.usedLength, len, version),
       });
     }
   }

@@ -47,10 +47,17 @@ export class ChunkRecorder implements AsyncIterable<Uint8Array> {
     this.trim();
   }
 
+  /** Whether the bytes at `offset` are still held. */
+  holds(offset: number): boolean {
+    return offset >= this.releasedTo && this.chunks.length > 0 && offset >= this.chunks[0]!.start && offset < this.total;
+  }
+
   private trim(): void {
     while (this.chunks.length > 0) {
       const first = this.chunks[0]!;
-      if (first.start + first.bytes.length > this.releasedTo) break;
+      const end = first.start + first.bytes.length;
+      if (end > this.releasedTo) break;
+      this.releasedTo = Math.max(this.releasedTo, end);
       this.chunks.shift();
     }
   }

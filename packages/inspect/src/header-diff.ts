@@ -6,7 +6,7 @@
  * machine type that wrote the stream), and the RAM block list that `ram_load` matches by
  * name and length (wire-format.md §9.4).
  */
-import { hex64 } from "@vmstate/wire";
+import { hex64, printable } from "@vmstate/wire";
 import type { RamBlockState, StreamState } from "./stream-state.js";
 
 /** One stream-level fact that differs. Values are printable; `(none)` for absent. */
@@ -54,9 +54,9 @@ export function ramBlockDifferences(a: readonly RamBlockState[], b: readonly Ram
   const out: RamBlockDifference[] = [];
   for (const [name, la] of ma) {
     const lb = mb.get(name);
-    if (lb !== la) out.push({ name, a: hex64(la), b: lb === undefined ? null : hex64(lb) });
+    if (lb !== la) out.push({ name: printable(name), a: hex64(la), b: lb === undefined ? null : hex64(lb) });
   }
-  for (const [name, lb] of mb) if (!ma.has(name)) out.push({ name, a: null, b: hex64(lb) });
+  for (const [name, lb] of mb) if (!ma.has(name)) out.push({ name: printable(name), a: null, b: hex64(lb) });
   return out;
 }
 

@@ -15,7 +15,7 @@
  * case, so the list stays short).
  */
 import { inflateSync } from "node:zlib";
-import { MalformedError, UnsupportedError, VmstateError } from "@vmstate/wire";
+import { MalformedError, UnsupportedError, VmstateError, printable } from "@vmstate/wire";
 import type { MappedRamPageSink, RamRecord } from "@vmstate/stream";
 import { applyXbzrle, XbzrleError, xbzrleStreamError } from "./xbzrle.js";
 
@@ -74,7 +74,7 @@ export class RamExtractor {
     if (rec.type !== "zero" && rec.type !== "page" && rec.type !== "compressed" && rec.type !== "xbzrle") return;
     const block = this.blocks.get(rec.block);
     if (block === undefined) return; // not selected, or not announced (the decoder checks that)
-    const path = `ram / ${rec.block} @ 0x${rec.offset.toString(16)}`;
+    const path = `ram / ${printable(rec.block)} @ 0x${rec.offset.toString(16)}`;
     if (this.pageSize === undefined) {
       if (rec.type === "zero" && rec.fill === 0 && !block.anyWritten) block.pages.zero++;
       else if (rec.type === "zero") this.held.push({ ...rec, bytes: new Uint8Array(0) });
@@ -132,7 +132,7 @@ export class RamExtractor {
     const list = rec.blocks ?? [];
     const want = this.options.block;
     if (want !== undefined && !list.some((b) => b.idstr === want)) {
-      throw new VmstateError("NOT_APPLICABLE", `no RAM block named '${want}'; the stream has: ${list.map((b) => b.idstr).join(", ")}`, { offset: rec.start });
+      throw new VmstateError("NOT_APPLICABLE", `no RAM block named '${printable(want)}'; the stream has: ${list.map((b) => printable(b.idstr)).join(", ")}`, { offset: rec.start });
     }
     for (const b of list) if (want === undefined || b.idstr === want) this.announceBlock(b.idstr, Number(b.usedLength));
   }

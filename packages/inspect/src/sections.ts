@@ -124,7 +124,7 @@ export class LayoutCollector {
         end: rec.end,
         section_id: rec.sectionId,
         type: rec.type,
-        block: rec.block,
+        block: printable(rec.block),
         offset: rec.offset,
         flags: rec.flags,
         continued: rec.continued,

@@ -15,7 +15,7 @@
  */
 import { checkAgainstVmdesc, QEMU_VM, ramBlockSummaries, StreamDecoder, startsDeviceTail, type RamBlockSummary, type StreamRecord } from "@vmstate/stream";
 import type { Vmdesc } from "@vmstate/vmsd";
-import type { ByteInput } from "@vmstate/wire";
+import { VmstateError, type ByteInput } from "@vmstate/wire";
 import { ChunkRecorder } from "./chunk-recorder.js";
 import { ProblemList, type Problem } from "./problems.js";
 import { RamChecker } from "./verify-ram.js";
@@ -81,14 +81,17 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
   }
   // The decoder reads the whole tail before yielding from it: if it failed at an element
   // boundary in front of a FULL section or EOF, the failure is in the tail.
-  if (tailStart === undefined && failure !== undefined && atBoundary && recorder.length > lastEnd) {
+  if (tailStart === undefined && failure !== undefined && atBoundary && recorder.holds(lastEnd)) {
     const next = recorder.bytesFrom(lastEnd)[0];
     if (next === QEMU_VM.SECTION_FULL || next === QEMU_VM.EOF) tailStart = lastEnd;
   }
   let sections = 0;
   let doc: Vmdesc | undefined;
   const before = problems.size;
-  if (tailStart !== undefined) {
+  // A limit stops the reading (a vmdesc announcing more than vmstate reads): the tail is not all
+  // there, and walking what is would only report it as cut short.
+  const stopped = failure instanceof VmstateError && failure.code === "LIMIT";
+  if (tailStart !== undefined && !stopped) {
     const tail = recorder.bytesFrom(tailStart);
     const result = verifyTail(tail, { base: tailStart, footers: decoder.info.footers, decodedSpans: spans.spans, problems });
     sections = result.sections;
@@ -101,7 +104,7 @@ export async function verifyStream(input: ByteInput, options: VerifyOptions = {}
       }
     }
   }
-  if (failure !== undefined && (tailStart === undefined || problems.size === before)) problems.addError(failure, recorder.length);
+  if (failure !== undefined && (tailStart === undefined || stopped || problems.size === before)) problems.addError(failure, recorder.length);
   const list = problems.sorted();
   if (problems.dropped > 0) list.push({ offset: recorder.length, path: "", code: "LIMIT", message: `${problems.dropped} more problems not listed` });
   const names = [...decoder.info.ram.blocks.keys()];

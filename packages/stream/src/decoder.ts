@@ -1,3 +1,4 @@
+import { VmdescGuard } from "./vmdesc-guard.js";
 import { ByteSource, MalformedError, TruncatedError, type ByteInput } from "@vmstate/wire";
 import { CAP_MAPPED_RAM, CAP_X_IGNORE_SHARED, QEMU_VM } from "./constants.js";
 import { readHeader } from "./header.js";
@@ -148,7 +149,7 @@ export class StreamDecoder {
       } else if (type === QEMU_VM.SECTION_FULL || type === QEMU_VM.EOF) {
         await src.stopPassing();
         const base = src.offset;
-        const tail = await src.readRest(this.maxTail, "the device state (from the first FULL section to the end)");
+        const tail = await src.readRest(this.maxTail, "the device state (from the first FULL section to the end)", new VmdescGuard(base).watch);
         yield* decodeTail(tail, base, this.info);
         return;
       } else {

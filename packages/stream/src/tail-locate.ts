@@ -1,5 +1,5 @@
 import { readBe32, printable } from "@vmstate/wire";
-import { parseVmdesc, type DeviceDesc } from "@vmstate/vmsd";
+import { MAX_VMDESC_BYTES, parseVmdesc, type DeviceDesc } from "@vmstate/vmsd";
 import { QEMU_VM } from "./constants.js";
 import { decodeTail } from "./tail.js";
 import { locateVmdesc } from "./vmdesc-frame.js";
@@ -57,21 +57,30 @@ export async function locateDeviceTail(file: PositionalInput, info: StreamInfo, 
   const ramId = [...info.sections].find(([, s]) => s.idstr === "ram")?.[0];
   if (ramId === undefined) return { notFound: "no RAM section before the device state" };
   const limit = Math.min(file.size, maxTail + EOS_WORD.length + FOOTER_SIZE);
-  for (let size = Math.min(FIRST_WINDOW, limit); ; size = Math.min(limit, size * 4)) {
+  for (let size = Math.min(FIRST_WINDOW, limit); ; ) {
     const base = file.size - size;
     const result = await searchWindow(file.readAt(base, size), base, info, ramId);
     if ("found" in result) return result;
     if (result.final || size === limit) return { notFound: result.notFound };
+    // No frame yet: a window just past the largest vmdesc vmstate reads settles whether there
+    // is one it would read, rather than the next ×4 (64 MiB) of what may be one vmdesc.
+    size = Math.min(limit, size * 4, result.noFrame ? Math.max(size + 1, LARGEST_FRAME) : Infinity);
   }
 }
 
-type WindowResult = { found: LocatedTail } | { notFound: string; final: boolean };
+/** EOF, 0x06, the length word and the largest vmdesc vmstate parses. */
+const LARGEST_FRAME = 6 + MAX_VMDESC_BYTES;
+
+type WindowResult = { found: LocatedTail } | { notFound: string; final: boolean; noFrame?: boolean };
 
 async function searchWindow(window: Uint8Array, base: number, info: StreamInfo, ramId: number): Promise<WindowResult> {
   // QEMU's JSON writer ends the vmdesc with the closing brace of its object.
   if (window[window.length - 1] !== 0x7d) return { notFound: "no vmdesc at the end of the file", final: true };
   const frame = locateVmdesc(window);
-  if (!frame) return { notFound: "no vmdesc at the end of the file", final: false };
+  if (!frame) {
+    if (window.length >= LARGEST_FRAME) return { notFound: `no vmdesc of at most ${MAX_VMDESC_BYTES} bytes at the end of the file`, final: true };
+    return { notFound: "no vmdesc at the end of the file", final: false, noFrame: true };
+  }
   let devices: DeviceDesc[];
   try {
     devices = parseVmdesc(frame.json).devices;

@@ -9,6 +9,7 @@ export type { JsonValue, JsonObject, ParseJsonOptions } from "./json.js";
 export {
   parseVmdesc,
   MAX_VMDESC_BYTES,
+  vmdescTooLarge,
   MAX_VMDESC_VALUES,
   serializeVmdesc,
   serializeVmdescBytes,

@@ -88,6 +88,11 @@ function mib(n: number): string {
   return `${(n / 1048576).toFixed(1)} MiB`;
 }
 
+/** The refusal of a vmdesc of `length` bytes of JSON, beyond {@link MAX_VMDESC_BYTES}; `offset`: its 0x06 byte. */
+export function vmdescTooLarge(length: number, offset: number): LimitError {
+  return new LimitError(`the vmdesc is ${mib(length)} of JSON, more than the ${mib(MAX_VMDESC_BYTES)} vmstate reads (QEMU's are under 1 MiB)`, { offset, path: "vmdesc" });
+}
+
 /**
  * Parses the vmdesc JSON (the bytes after `06 <be32 len>`), keeping key order.
  * Checks only the outline: an object with a `devices` array of objects, each having a
@@ -97,9 +102,7 @@ function mib(n: number): string {
  */
 export function parseVmdesc(bytes: Uint8Array, options: ParseVmdescOptions = {}): Vmdesc {
   const base = options.base ?? 0;
-  if (bytes.length > MAX_VMDESC_BYTES) {
-    throw new LimitError(`the vmdesc is ${mib(bytes.length)} of JSON, more than the ${mib(MAX_VMDESC_BYTES)} vmstate reads (QEMU's are under 1 MiB)`, { offset: base, path: "vmdesc" });
-  }
+  if (bytes.length > MAX_VMDESC_BYTES) throw vmdescTooLarge(bytes.length, base);
   const doc = parseJson(bytes, { base, path: "vmdesc", maxValues: MAX_VMDESC_VALUES });
   const bad = (detail: string): never => {
     throw new MalformedError("VMDESC", detail, { offset: base, path: "vmdesc" });

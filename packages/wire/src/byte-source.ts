@@ -318,10 +318,13 @@ export class ByteSource {
    * Read everything left into one buffer, refusing more than `limit` bytes.
    * Used for the device tail, whose layout is known only from the vmdesc at its end.
    */
-  async readRest(limit: number, what: string): Promise<Uint8Array> {
+  async readRest(limit: number, what: string, watch?: (bytes: Uint8Array) => void): Promise<Uint8Array> {
     this.markOffset = -1;
     this.retained = [];
+    // `watch` sees every byte as it arrives (it may throw, to stop reading before the limit).
+    if (watch) this.chunks.forEach((c, i) => watch(i === 0 ? c.subarray(this.pos) : c));
     while (await this.pull()) {
+      watch?.(this.chunks[this.chunks.length - 1]!);
       if (this.buffered > limit) {
         throw new LimitError(`${what} is larger than the ${limit}-byte limit`, { offset: this.offset });
       }

@@ -17,6 +17,8 @@ export class CompressorProcess {
   private readonly exited: Promise<number | null>;
   private stderrText = "";
   private inputError: Error | undefined;
+  /** Bytes the program has written so far: where its output stopped, when it fails. */
+  private produced = 0;
 
   constructor(
     readonly compressor: LibvirtCompressor,
@@ -54,18 +56,29 @@ export class CompressorProcess {
 
   /** The program's output, chunk by chunk, as it arrives. */
   async *output(): AsyncGenerator<Uint8Array> {
-    for await (const c of this.child.stdout as AsyncIterable<Buffer>) yield new Uint8Array(c.buffer, c.byteOffset, c.length);
+    for await (const c of this.child.stdout as AsyncIterable<Buffer>) {
+      this.produced += c.length;
+      yield new Uint8Array(c.buffer, c.byteOffset, c.length);
+    }
   }
 
-  /** Waits for the program to exit; throws when it failed. */
-  async finished(): Promise<void> {
+  /**
+   * Waits for the program to exit; throws when it failed. A decompressor's failure is said at
+   * the offset of the decompressed image where its output stopped (`start`: where it began).
+   */
+  async finished(start = 0): Promise<void> {
     await this.started;
     const code = await this.exited;
     if (code === 0) return;
     const line = this.stderrText.split("\n").find((l) => l.trim() !== "") ?? `exit status ${code}`;
     const what = `${this.compressor.program} ${this.direction === "decompress" ? this.compressor.decompress.join(" ") : this.compressor.compress.join(" ")}`;
     // Undecompressible data is a damaged image (exit 1); a compressor failing is the output's problem (exit 3).
-    if (this.direction === "decompress") throw new MalformedError("MALFORMED", `the ${this.compressor.format} QEMU stream of this libvirt image does not decompress: ${what}: ${line.trim()}`);
+    if (this.direction === "decompress") {
+      throw new MalformedError("MALFORMED", `the ${this.compressor.format} QEMU stream of this libvirt image does not decompress: ${what}: ${line.trim()}`, {
+        offset: start + this.produced,
+        path: "libvirt image",
+      });
+    }
     throw new FileProblem(`compressing the rewritten stream failed: ${what}: ${line.trim()}`);
   }
 

@@ -6,13 +6,15 @@ import { jsonDocument } from "../json-output.js";
 
 /**
  * `cpregs`: each Arm vCPU's register list (id, name, value) in stream order. Lists decoded
- * before any damage are printed first; a stream with no Arm cpu section exits 4.
+ * before any damage are printed first (JSON: `complete: false`), then the error (exit 1); a
+ * stream with no Arm cpu section exits 4.
  */
 export async function cpregsCommand(file: string, json: boolean, io: CliIo): Promise<ExitCode> {
   const state = await readState(file, io);
   const lists = cpuRegisterLists(state);
   if (lists.length === 0 && state.failure === undefined) throw noArmCpuError(state);
-  if (json) io.print(jsonDocument("cpregs", { cpus: lists }));
+  // Damage stops the decoding: the lists before it are printed, and `complete` says more were not read.
+  if (json) io.print(jsonDocument("cpregs", { complete: state.failure === undefined, cpus: lists }));
   else io.print(formatCpregs(lists, state.name));
   throwFailures([state]);
   return EXIT.OK;

@@ -1,3 +1,4 @@
+import { printable } from "@vmstate/wire";
 import type { StreamRecord } from "@vmstate/stream";
 import { AnalyzeMigrationCollector, dumpSection, type DumpSection } from "@vmstate/inspect";
 import { EXIT, type ExitCode } from "../exit-codes.js";
@@ -30,7 +31,7 @@ export async function dumpCommand(file: string, format: DumpFormat, io: CliIo): 
       if (format === "json") sections.push(s);
       else io.print(formatDumpSection(s, rec.bytes));
     } else if (rec.kind === "ram" && rec.type === "mem_size") {
-      for (const b of rec.blocks ?? []) blocks.push({ name: b.idstr, size: Number(b.usedLength) });
+      for (const b of rec.blocks ?? []) blocks.push({ name: printable(b.idstr), size: Number(b.usedLength) });
       if (format === "text") io.print(ramText(rec));
     }
   });
@@ -46,6 +47,6 @@ export async function dumpCommand(file: string, format: DumpFormat, io: CliIo): 
 }
 
 function ramText(rec: Extract<StreamRecord, { kind: "ram" }>): string {
-  const list = (rec.blocks ?? []).map((b) => `  ${b.idstr.padEnd(40)} 0x${b.usedLength.toString(16).padStart(10, "0")} bytes`);
+  const list = (rec.blocks ?? []).map((b) => `  ${printable(b.idstr).padEnd(40)} 0x${b.usedLength.toString(16).padStart(10, "0")} bytes`);
   return [`ram  section ${rec.sectionId}: ${list.length} RAM blocks (use extract-ram for their contents)`, ...list].join("\n") + "\n\n";
 }

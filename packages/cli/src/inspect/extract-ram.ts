@@ -1,3 +1,4 @@
+import { printable } from "@vmstate/wire";
 import { StreamDecoder } from "@vmstate/stream";
 import { VmstateError } from "@vmstate/wire";
 import { BlockFiles, RamExtractor, type BlockFile, type ExtractedBlock } from "@vmstate/inspect";
@@ -57,7 +58,7 @@ export async function extractRamCommand(file: string, dir: string, opts: Extract
     written = files.files();
   }
   const blocks = extractor.counts();
-  const rows = written.map((f) => ({ block: f.block, file: f.file, length: f.length, pages: blocks.find((b) => b.name === f.block)?.pages ?? null }));
+  const rows = written.map((f) => ({ block: printable(f.block), file: f.file, length: f.length, pages: blocks.find((b) => b.name === f.block)?.pages ?? null }));
   if (opts.json) io.print(jsonDocument("extract-ram", { file: input.name, dir, complete: failure === undefined, blocks: rows }));
   else io.print(formatExtract(rows, dir, failure === undefined ? undefined : failure instanceof VmstateError ? "the stream is damaged; pages after the damage are missing" : "writing stopped; pages after that point are missing"));
   if (failure !== undefined) throw failure;

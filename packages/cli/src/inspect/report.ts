@@ -1,3 +1,4 @@
+import { notVerifiedLine } from "../unverified.js";
 import { explainLoad, type Destination } from "@vmstate/destination";
 import { VERDICT_EXIT, EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
@@ -5,7 +6,7 @@ import { oneStdinReader } from "../stdio-args.js";
 import { openStreamInput, withImageOffsets } from "../stream-input.js";
 import { UsageError } from "../run-cli.js";
 import { parseDestQemu, readDestination } from "../destination-input.js";
-import { underPath } from "../files/system-error.js";
+import { writeWholeOutput } from "../files/whole-output.js";
 import { VERSION } from "../version.js";
 import { readForReport } from "../report/report-pass.js";
 import { buildReportModel } from "../report/report-model.js";
@@ -38,6 +39,7 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
   try {
     pass = await readForReport(input.bytes, input.name);
     pass.state.failure = withImageOffsets(input, pass.state.failure);
+    if (pass.state.unverified !== undefined) io.stderr(notVerifiedLine("vmstate-inspect", pass.state.name, pass.state.unverified));
   } finally {
     input.close();
   }
@@ -45,7 +47,7 @@ export async function reportCommand(src: string, options: ReportOptions, io: Cli
   const compressed = input.compressed === undefined ? undefined : { fileSize: input.compressed.fileSize };
   const html = renderReport(buildReportModel({ pass, destination, explanation, compressed, generator: `vmstate-inspect report ${VERSION}` }));
   if (output === undefined) io.print(html);
-  else underPath(output, () => io.fs.writeFileSync(output, html));
+  else await writeWholeOutput(output, io, html);
   throwFailures(destination?.kind === "stream" ? [pass.state, destination.state] : [pass.state]);
   return explanation === null ? EXIT.OK : VERDICT_EXIT[explanation.verdict];
 }

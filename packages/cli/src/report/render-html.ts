@@ -34,6 +34,7 @@ export function renderReport(m: ReportModel): string {
     `<title>${esc(title)}</title><style>${STYLES}</style></head><body><main>`,
     header(m),
     ...m.damage.map((d) => `<div class="damage" role="alert">${esc(d)}</div>`),
+    ...m.unverified.map((u) => `<div class="damage unverified" role="alert">warning: ${esc(u)}</div>`),
     m.explanation === null ? "" : verdict(m.explanation),
     composition(m.sections, m.source.bytes, new Set(m.registers.map((c) => c.instanceId))),
     ram(m.ram, m.source.pageSize),

@@ -7,6 +7,7 @@
  * Strings in it come from the stream (block names, section names, libvirt's XML) and are
  * untrusted: the renderer escapes every one.
  */
+import { notVerifiedText } from "../unverified.js";
 import type { Destination, Explanation } from "@vmstate/destination";
 import type { BlockPageMap, DumpSection } from "@vmstate/inspect";
 import type { RamBlockSummary, SectionSummary, StreamSummary } from "@vmstate/stream";
@@ -60,6 +61,8 @@ export interface ReportModel {
   };
   /** One line per damaged input (source or destination): where and why decoding stopped. */
   damage: string[];
+  /** One line per input whose device state could not be delimited or checked (no vmdesc, no footers). */
+  unverified: string[];
   /** The prediction, when a destination was given. */
   explanation: Explanation | null;
   libvirt: ReportLibvirt | null;
@@ -93,6 +96,7 @@ export function buildReportModel({ pass, destination, explanation, generator, co
       machine: summary.machine, pageSize: summary.pageSize, features: summary.features,
     },
     damage: damage.filter((d): d is string => d !== undefined),
+    unverified: [state, ...(destination?.kind === "stream" ? [destination.state] : [])].flatMap((s) => (s.unverified === undefined ? [] : [notVerifiedText(s.name, s.unverified)])),
     explanation,
     libvirt: lv === undefined ? null : {
       complete: lv.complete, wasRunning: lv.wasRunning, format: lv.format, endianness: lv.endianness,

@@ -7,8 +7,8 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { isStdin, type CliIo } from "../io.js";
 import { NotVerifiedNotice } from "../unverified.js";
 import { quietIo } from "../quiet.js";
-import { writeWholeFile } from "../files/whole-file.js";
-import { printableText, runCli } from "../run-cli.js";
+import { writeWholeOutput } from "../files/whole-output.js";
+import { describeError, printableText, runCli } from "../run-cli.js";
 import { parseRequest, type RewriteArgs } from "./request.js";
 import { reportLines } from "./report-lines.js";
 import { runRewrite, type RewriteIoArgs } from "./run-rewrite.js";
@@ -18,7 +18,7 @@ const DESCRIPTION = [
   'Rewrite a QEMU migration stream (the bytes of migrate "exec:cat > FILE", virsh save, or a live migration) from stdin to stdout or between files. RAM streams through in constant memory; only the device state at the end is held, edited and written.',
   "A virsh save image whose stream libvirt compressed (gzip, bzip2, xz, lzop, zstd) is read through the program libvirt runs (PROG -dc) and written back through it (PROG -c; xz -3), header and domain XML byte for byte; --in-place then writes the whole image aside and renames it over the file (mode and owner kept). The program must be installed.",
   "A mapped-ram file (migrate file: with the mapped-ram capability, or libvirt's sparse save format) is mostly holes: with -i/-o or --in-place only its device state is written and the holes stay holes; through a pipe they travel as zeros.",
-  "With no change requested it validates the stream and copies it byte for byte. A file as input (-i FILE, or < FILE) is not read through: its device state is found from the end, and only that is decoded and rewritten (--check-ram reads every record).",
+  "With no change requested it validates the stream and copies it byte for byte. A file as input (-i FILE, or < FILE) is not read through: its device state is found from the end, and only that is decoded and rewritten; its RAM records are copied unread and unchecked (--check-ram reads and checks every record).",
   "--hide removes Arm KVM registers from every vCPU's cpreg list (cpreg_vmstate_indexes/values), fixes cpreg_vmstate_array_len and the vmdesc, so a stream saved on a newer host kernel loads on an older one (which otherwise fails with 'Failed to load cpu:cpreg_vmstate_array_len'). --set replaces the value of a register that is present (e.g. a read-only ID register the destination holds at another value). --add inserts a register the destination expects (kept sorted; an id already present is left alone when it holds that value, and refused otherwise). Register ids: 0x6030000000160003, KVM_REG_ARM_VENDOR_HYP_BMAP_2 or VENDOR_HYP_BMAP_2, ID_DFR0_EL1, S3_0_C0_C1_2, 3:0:0:1:2.",
   "--drop-subsection removes a subsection, named as QEMU names it (cpu/wfxt-timer, which QEMU 11.1 sends and 7.2 refuses; ich9_pm/tco, which q35's ICH9LPC sends inside its pm struct), from every section that carries it: at the section's top level, or nested in a subsection or a struct field at any depth (the report says within which). The vmdesc follows: the subsection's entry goes, and every struct that held it records its size that many bytes smaller. Only a decodable section can be searched (described by the vmdesc, or the Arm cpu section): one whose own subsection it would be is refused when it cannot be decoded, any other is listed as undecoded in a warning and in the report.",
   "--fit DEST makes the stream fit a destination in one step: DEST is a stream that destination saved (or a file of its register ids), --dest-qemu names its QEMU release, and the rewrite is the one `vmstate-inspect explain SRC --dest DEST` proposes (hide, set, add, drop-subsection), worked out once the stream has been read and applied in the same pass. It refuses (exit 4) when the destination would refuse the stream for a reason no rewrite changes (machine type, devices).",
@@ -105,8 +105,8 @@ async function rewrite(args: RewriteArgs & RewriteIoArgs, io: CliIo): Promise<Ex
     });
   } finally {
     // The report says what was found even when the rewrite was refused.
-    if (edit) emitReport(edit.report, undefined, args, completed, edit.vmdesc, io);
-    if (fit) emitReport(fit.applied?.report ?? EMPTY_REPORT, fitLine(fit, args), args, completed, fit.applied?.vmdesc, io);
+    if (edit) await emitReport(edit.report, undefined, args, completed, edit.vmdesc, io);
+    if (fit) await emitReport(fit.applied?.report ?? EMPTY_REPORT, fitLine(fit, args), args, completed, fit.applied?.vmdesc, io);
   }
   return EXIT.OK;
 }
@@ -130,7 +130,7 @@ function fitLine(fit: FitTransform, args: RewriteArgs): string | undefined {
   return `fit ${isStdin(args.fit!) ? "<stdin>" : args.fit} (${e.destination_release}): the destination ${verdict}${e.fix ? "; applying the rewrite explain proposes" : ""}${after}`;
 }
 
-function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, vmdesc: boolean | undefined, io: CliIo): void {
+async function emitReport(report: RewriteReport, first: string | undefined, args: RewriteArgs, completed: boolean, vmdesc: boolean | undefined, io: CliIo): Promise<void> {
   const lines = [...(first === undefined ? [] : [first]), ...reportLines(report, args.dryRun, completed, vmdesc)];
   if (!args.quiet) for (const line of lines) io.stderr(`vmstate-rewrite: ${line}\n`);
   if (!args.reportJson) return;
@@ -138,11 +138,11 @@ function emitReport(report: RewriteReport, first: string | undefined, args: Rewr
     const json = jsonDocument("rewrite-report", report);
     // `-`: standard output, which then carries no stream (parseRequest sees to that).
     if (isStdin(args.reportJson)) io.print(json);
-    else writeWholeFile(io.fs, args.reportJson, json);
+    else await writeWholeOutput(args.reportJson, io, json);
   } catch (e) {
     // After a failed rewrite its own error matters more: say this one and let that one through.
     if (completed) throw e;
-    io.stderr(`vmstate-rewrite: could not write --report-json ${args.reportJson}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+    io.stderr(`vmstate-rewrite: --report-json not written: ${describeError(e)}\n`);
   }
 }
 
