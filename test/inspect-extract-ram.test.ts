@@ -3,7 +3,7 @@
  * pages decoded. Run in-process against memfs (and the real fs where sizes and TTYs matter).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -128,6 +128,15 @@ const inspectBin = resolve(import.meta.dirname, "../packages/cli/bin/vmstate-ins
 describe("extract-ram on the real file system", () => {
   const dir = mkdtempSync(join(tmpdir(), "vmstate-extract-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("applies XBZRLE deltas there too, as users run it: the same RAM as on memfs (block files opened write-only failed every read-back with EBADF, exit 3)", async () => {
+    const out = join(dir, "xbzrle");
+    const r = spawnSync(process.execPath, [inspectBin, "extract-ram", join(SAMPLES_DIR, "aarch64-virt-xbzrle.mig"), out], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const onMemfs = await extract("aarch64-virt-xbzrle.mig");
+    expect(Buffer.compare(readFileSync(join(out, "mach-virt.ram.bin")), onMemfs.file("mach-virt.ram.bin"))).toBe(0);
+  });
 
   it("makes sparse files and draws progress only on a terminal", async () => {
     const quiet = await runMain(inspectMain, ["extract-ram", join(SAMPLES_DIR, "aarch64-virt-uefi.mig"), join(dir, "a")]);

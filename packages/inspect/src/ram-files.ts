@@ -74,7 +74,9 @@ export class BlockFiles implements PageTarget {
     }
     const file = this.names.nameFor(block);
     const path = join(this.dir, file);
-    const fd = this.fs.openSync(path, "w", 0o644);
+    // Read-write: an XBZRLE delta reads its base page back (`read`). Opened "w", every read
+    // fails with EBADF on a real file system; memfs does not check, which hid it from tests.
+    const fd = this.fs.openSync(path, "w+", 0o644);
     this.fs.ftruncateSync(fd, length);
     this.open_.set(block, { block, file, path, length, fd });
   }
@@ -98,10 +100,14 @@ export class BlockFiles implements PageTarget {
     if (this.pendingBlock === block) this.flush();
     const out = new Uint8Array(length);
     const fd = this.fdOf(block);
-    for (let got = 0; got < length; ) {
-      const n = this.fs.readSync(fd, out, got, length - got, offset + got);
-      if (n <= 0) break; // past the end of the file: zeros
-      got += n;
+    try {
+      for (let got = 0; got < length; ) {
+        const n = this.fs.readSync(fd, out, got, length - got, offset + got);
+        if (n <= 0) break; // past the end of the file: zeros
+        got += n;
+      }
+    } catch (e) {
+      throw this.naming(e, block);
     }
     return out;
   }
@@ -148,11 +154,15 @@ export class BlockFiles implements PageTarget {
         done += this.fs.writeSync(fd, data, done, data.length - done, position + done);
       }
     } catch (e) {
-      // A write's error names no file: the message says which (`cannot write DIR/x.bin: No space left on device`).
-      const err = e as NodeJS.ErrnoException;
-      if (typeof err?.code === "string" && err.path === undefined) err.path = this.open_.get(block)!.path;
-      throw e;
+      throw this.naming(e, block);
     }
+  }
+
+  /** A read's or write's error names no file: the message is to say which (`cannot write DIR/x.bin: No space left on device`). */
+  private naming(e: unknown, block: string): unknown {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err?.code === "string" && err.path === undefined) err.path = this.open_.get(block)!.path;
+    return e;
   }
 }
 
