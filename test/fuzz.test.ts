@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { runCampaign, type CampaignFigures } from "../tools/fuzz/campaign.js";
-import { allSamples } from "../tools/fuzz/targets.js";
+import { xorshift } from "../tools/fuzz/mutate.js";
+import { allSamples, loadSample } from "../tools/fuzz/targets.js";
 import { checkJsonDocument } from "./support/json-schemas.js";
 import { SAMPLES_DIR } from "./support/samples.js";
 
@@ -60,6 +61,19 @@ describe("the fuzzer's fixed-seed runs", () => {
     expect(Object.keys(figures.exits).sort()).toEqual(
       ["cpregs --json", "diff", "dump", "explain", "extract-ram", "rewrite (copy)", "rewrite --hide", "rewrite --in-place", "rewrite -i (copy)", "sections", "summary", "verify"].sort(),
     );
+  });
+
+  // The oracle lets a rewrite of a file pass a stream damaged only in the RAM it copies unread.
+  it("marks as RAM-only the mutants of RAM records, and never those of the device state or the vmdesc", async () => {
+    const sample = await loadSample(SAMPLES_DIR, "aarch64-virt-no-footer-no-config.mig");
+    const rng = xorshift(7);
+    const marks = new Map<string, Set<boolean | undefined>>();
+    for (let i = 0; i < 300; i++) {
+      const m = sample.mutant(rng);
+      marks.set(m.mutator, (marks.get(m.mutator) ?? new Set()).add(m.ramOnly));
+    }
+    expect(marks.get("ram-flags")).toEqual(new Set([true]));
+    for (const device of ["cpreg-count", "vmdesc-json", "vmdesc-length", "tail-bytes"]) expect(marks.get(device), device).toEqual(new Set([false]));
   });
 
   it("breaks no invariant on 14 mutants of the sparse files and the slow-to-compress images (seed 2027)", { timeout: 600_000 }, async () => {

@@ -338,6 +338,35 @@ describe("a file as input: the RAM records are read only with --check-ram (READM
     expect(summary.code).toBe(1);
     expect(summary.stderr).toMatch(message);
   });
+
+  // Found by the 10,000-mutant run with seed 20261207 (mutant 2609).
+  it("a zero page turned into an end-of-section word, its fill byte then read as EOF: refused when read through, copied by rewrite -i FILE", async () => {
+    const name = "aarch64-virt-no-footer-no-config.mig";
+    const zero = (await sampleRecords(name)).find((r): r is RamRecord => r.kind === "ram" && r.type === "zero" && r.continued)!;
+    const bytes = readSample(name).slice();
+    bytes[zero.start + 6] = bytes[zero.start + 6]! & ~0x01; // flags 0x22 -> 0x10 (RAM_SAVE_FLAG_EOS)
+    bytes[zero.start + 7] = 0x10;
+    expect(bytes[zero.start + 8]).toBe(0); // the fill byte: QEMU_VM_EOF where a section type is read
+    const input = join(dir, "early-eof.mig");
+    writeFileSync(input, bytes);
+    const eof = zero.start + 8;
+    const message = new RegExp(`${bytes.length - eof - 1} unexpected bytes after the EOF byte \\(expected a vmdesc, 0x06\\) at offset 0x${(eof + 1).toString(16)} \\(${eof + 1}\\)$`);
+    for (const argv of [["summary", input], ["dump", input], ["summary", "-"]]) {
+      const r = await runMain(inspectMain, argv, { stdin: [bytes] });
+      expect(r.code, argv.join(" ")).toBe(1);
+      expect(r.stderr.trim()).toMatch(message);
+    }
+    const streamed = await runMain(rewriteMain, ["-o", join(dir, "early-eof-streamed.mig")], { stdin: [bytes] });
+    expect(streamed.code).toBe(1);
+    expect(streamed.stderr.trim()).toMatch(message);
+    expect(existsSync(join(dir, "early-eof-streamed.mig"))).toBe(false);
+    const copied = await runMain(rewriteMain, ["-i", input, "-o", join(dir, "early-eof-copy.mig")]);
+    expect(copied.code).toBe(0);
+    expect(Buffer.from(readFileSync(join(dir, "early-eof-copy.mig"))).equals(bytes)).toBe(true);
+    const checked = await runMain(rewriteMain, ["-i", input, "-o", join(dir, "early-eof-checked.mig"), "--check-ram"]);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr.trim()).toMatch(message);
+  });
 });
 
 describe("a RAM block name with terminal controls and a newline, 255 bytes long", () => {

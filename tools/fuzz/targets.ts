@@ -21,6 +21,13 @@ export interface FileMutant {
   bytes?: Uint8Array;
   /** Writes the mutant at `path`. */
   write(path: string): void;
+  /**
+   * The mutation changed only bytes before the device state: the device state, and the RAM
+   * end-of-section word (and footer) right before it, end the file as in the sample. A
+   * rewrite of a file reads only those (it finds them from the end), so it cannot see what
+   * was done. Unset where that cannot be told (compressed and sparse samples).
+   */
+  ramOnly?: boolean;
 }
 
 /** One sample, ready to be mutated. */
@@ -58,9 +65,32 @@ export async function loadSample(dir: string, sample: string): Promise<FuzzSampl
   const compressor = await compressorOf(bytes);
   if (compressor === undefined) {
     const target: Target = { sample, bytes, records: await decodeRecords(bytes) };
-    return { sample, path, mutant: (rng) => inMemory(mutate(target, rng)) };
+    const deviceState = bytes.subarray(deviceStateStart(target.records));
+    return {
+      sample,
+      path,
+      mutant(rng) {
+        const m = mutate(target, rng);
+        return { ...inMemory(m), ramOnly: endsWith(m.bytes, deviceState) };
+      },
+    };
   }
   return compressedSample(sample, path, bytes, compressor);
+}
+
+/**
+ * Where the device state begins, as a rewrite of a file looks for it: the RAM section's last
+ * end-of-section word before the first FULL section (the whole file when there is none).
+ */
+function deviceStateStart(records: readonly StreamRecord[]): number {
+  const full = records.find((r) => r.kind === "section" && r.type === "full");
+  if (!full) return 0;
+  const eos = records.filter((r) => r.kind === "ram" && r.type === "eos" && r.start < full.start).at(-1);
+  return eos?.start ?? full.start;
+}
+
+function endsWith(bytes: Uint8Array, end: Uint8Array): boolean {
+  return bytes.length >= end.length && Buffer.from(bytes.subarray(bytes.length - end.length)).equals(end);
 }
 
 function inMemory(m: Mutant): FileMutant {
