@@ -7,20 +7,23 @@
  * real compressors.
  */
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectMain, rewriteMain } from "@vmstate/cli";
-import { libvirtCompressor, type LibvirtCompressedFormat } from "@vmstate/stream";
+import { libvirtCompressor, type LibvirtCompressedFormat, type RamRecord } from "@vmstate/stream";
 import { requireQemu } from "../tools/qemu/binaries.js";
 import { loadStream } from "../tools/qemu/load.js";
 import { equalBytes } from "./support/decode.js";
 import { readSample } from "./support/samples.js";
+import { sampleRecords } from "./support/damage.js";
 import { runMain } from "./support/cli.js";
 import { libvirtImage, run } from "./support/libvirt.js";
 import { sampleEntry } from "./support/manifest.js";
 import { asRawOutput, SAME_OUTPUT_COMMANDS } from "./support/compressed-output.js";
+import { compressingSink } from "../packages/cli/src/files/compressing-sink.js";
 
 const SAMPLE = "aarch64-virt-max-4cpu.mig";
 const HEADER = 92 + 65536;
@@ -203,6 +206,25 @@ describe("compressed images: errors", () => {
     expect(v.printed).toContain(`${cut} (offsets of the decompressed image):`);
   });
 
+  // Found by the fuzzer's 10,000-mutant run: one socket per failed command (the
+  // decompressor's output, unread and never closed) in a process that runs many.
+  it("a command that stops early inside a compressed image's stream leaves no descriptor open", async () => {
+    const zero = (await sampleRecords(SAMPLE)).find((r): r is RamRecord => r.kind === "ram" && r.type === "zero" && r.continued)!;
+    const damaged = stream.slice();
+    damaged[zero.start + 6] = damaged[zero.start + 6]! | 0x01; // flags 0x22 -> 0x120: no such record
+    damaged[zero.start + 7] = 0x20;
+    const bad = join(dir, "early-damage-gzip.sav");
+    writeFileSync(bad, libvirtImage(damaged, { format: "gzip" }));
+    const open = () => readdirSync("/proc/self/fd").length;
+    const before = open();
+    for (let k = 0; k < 3; k++) {
+      for (const argv of [["summary", bad], ["verify", bad], ["cpregs", bad]]) expect((await runMain(inspectMain, argv)).code).toBe(1);
+      expect((await runMain(rewriteMain, ["-i", bad, "-o", join(dir, "early-damage-out.sav")])).code).toBe(1);
+    }
+    await new Promise((r) => setTimeout(r, 200)); // a killed decompressor's pipes close as it is reaped
+    expect(open()).toBe(before);
+  });
+
   it("xml of a bare migration stream is exit 4", async () => {
     const r = await runMain(inspectMain, ["xml", "-"], { stdin: [stream] });
     expect(r.code).toBe(4);
@@ -215,5 +237,35 @@ describe("compressed images: errors", () => {
     const r = await runMain(inspectMain, ["summary", "-"], { stdin: [image] });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("libvirt image in the sparse format, but its QEMU stream does not announce the mapped-ram capability in libvirt header at offset 0x1c");
+  });
+
+  // Found by the fuzzer's 10,000-mutant run (seed 20261206): after a failed rewrite of an lzop
+  // image, the compressor's leftover output went on to the output's closed descriptor, whose
+  // number the next command's decompressor pipe had taken; the synchronous write waited on it
+  // forever, and the decompressor on us.
+  it("a stopped compressor's leftover output is not written on: the owner closes the output right after stop", async () => {
+    const written: number[] = [];
+    let closed = false;
+    const afterClose: number[] = [];
+    // A slow output, so that the compressor's output piles up in the pipe as a full disk's would.
+    const out = {
+      write: async (b: Uint8Array) => {
+        (closed ? afterClose : written).push(b.length);
+        await new Promise((r) => setTimeout(r, 20));
+      },
+      end: async () => {},
+    };
+    const sink = compressingSink(out, { compressor: libvirtCompressor("gzip")!, headerLength: 0 });
+    const noise = new Uint8Array(randomBytes(1 << 20)); // does not compress: output comes as input goes in
+    const feeding = (async () => {
+      for (let k = 0; k < 8 && !closed; k++) await Promise.resolve(sink.write(noise)).catch(() => {});
+    })();
+    while (written.length < 3) await new Promise((r) => setTimeout(r, 10));
+    sink.stop();
+    closed = true;
+    await feeding;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(written.length).toBeGreaterThanOrEqual(3);
+    expect(afterClose).toEqual([]);
   });
 });

@@ -13,12 +13,20 @@ export function compressingSink(out: ByteSink, image: CompressedImage): ByteSink
   let program: CompressorProcess | undefined;
   let pumping: Promise<void> | undefined;
   let outputError: unknown;
+  // Set by stop(): the owner closes `out` right after, while the program's output may still
+  // hold chunks that a kill does not take back. A write of those would go to a closed
+  // descriptor, or to whatever the process opened next under its number (a pipe to another
+  // program, on which the synchronous write waits forever).
+  let stopped = false;
   const start = async (): Promise<CompressorProcess> => {
     const p = new CompressorProcess(image.compressor, "compress");
     await p.ready();
     pumping = (async () => {
       try {
-        for await (const c of p.output()) await out.write(c);
+        for await (const c of p.output()) {
+          if (stopped) return;
+          await out.write(c);
+        }
       } catch (e) {
         // The output failed (a full disk): stop the program, or it would wait forever for
         // its output to be read, and the next write with it.
@@ -55,6 +63,7 @@ export function compressingSink(out: ByteSink, image: CompressedImage): ByteSink
     },
     /** Ends the compressor when the rewrite failed before `end`. */
     stop() {
+      stopped = true;
       program?.stop();
     },
   };

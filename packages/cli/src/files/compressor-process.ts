@@ -82,9 +82,13 @@ export class CompressorProcess {
     throw new FileProblem(`compressing the rewritten stream failed: ${what}: ${line.trim()}`);
   }
 
-  /** Stops the program if it still runs (the reader gave up early). */
+  /**
+   * Stops the program if it still runs (the reader gave up early), and lets go of its output:
+   * what it wrote and nobody read would otherwise keep the pipe open after it ended.
+   */
   stop(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    this.child.stdout.destroy();
   }
 
   private missing(): FileProblem {
