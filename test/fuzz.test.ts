@@ -5,6 +5,10 @@
  * sparse file, or a slow compressor each way). Long runs over every sample:
  * `npm run fuzz -- --runs N --seed S`.
  */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCampaign, type CampaignFigures } from "../tools/fuzz/campaign.js";
 import { xorshift } from "../tools/fuzz/mutate.js";
@@ -74,6 +78,40 @@ describe("the fuzzer's fixed-seed runs", () => {
     }
     expect(marks.get("ram-flags")).toEqual(new Set([true]));
     for (const device of ["cpreg-count", "vmdesc-json", "vmdesc-length", "tail-bytes"]) expect(marks.get(device), device).toEqual(new Set([false]));
+  });
+
+  it("--only checks the same mutant as the run with that seed, and that one alone", async () => {
+    const samples = ["aarch64-virt-7.2-a57.mig", "x86_64-pc-seabios.mig", "aarch64-virt-xbzrle.mig"];
+    const seen: string[] = [];
+    const full = await runCampaign({ samplesDir: SAMPLES_DIR, samples, runs: 6, seed: 99, onStart: (i, s, m, d) => void (seen[i] = `${s} ${m} ${d}`) });
+    const alone: string[] = [];
+    const only = await runCampaign({ samplesDir: SAMPLES_DIR, samples, runs: 0, seed: 99, only: 5, onStart: (i, s, m, d) => void alone.push(`#${i} ${s} ${m} ${d}`) });
+    expect(full.mutants).toBe(6);
+    expect(only.mutants).toBe(1);
+    expect(alone).toEqual([`#5 ${seen[5]}`]);
+  });
+
+  it("a mutant that never finishes is saved as a hang by the watchdog, which then kills the blocked process", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmstate-watchdog-"));
+    try {
+      const report = join(dir, "000007-hang.json");
+      // The hang the watchdog is for: a synchronous wait that never returns to the event loop.
+      const script = join(dir, "blocked.mts");
+      writeFileSync(
+        script,
+        [
+          `import { startWatchdog } from ${JSON.stringify(join(import.meta.dirname, "../tools/fuzz/watchdog.ts"))};`,
+          `startWatchdog(2).beat(${JSON.stringify(report)}, '{"only":7}', "fuzz: #7 hang\\n");`,
+          "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);",
+        ].join("\n"),
+      );
+      const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 60_000 });
+      expect(r.signal).toBe("SIGKILL");
+      expect(r.stderr).toContain("fuzz: #7 hang\n");
+      expect(existsSync(report) && JSON.parse(readFileSync(report, "utf8"))).toEqual({ only: 7 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("breaks no invariant on 14 mutants of the sparse files and the slow-to-compress images (seed 2027)", { timeout: 600_000 }, async () => {

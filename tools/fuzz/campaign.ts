@@ -2,6 +2,7 @@
  * A fuzzing campaign: mutants of every sample in turn, each checked by the oracle, figures
  * kept. Shared by `npm run fuzz` (long runs) and the test suite (a fixed seed, a few hundred).
  */
+import { readdirSync } from "node:fs";
 import { xorshift } from "./mutate.js";
 import { check, type Run, type Violation } from "./oracle.js";
 import { peakRss } from "./memory.js";
@@ -20,8 +21,15 @@ export interface CampaignOptions {
   memoryEvery?: number;
   /** Peak RSS allowed, in MiB. */
   memoryBoundMib?: number;
+  /** Called before each mutant is checked (a watchdog's heartbeat). */
+  onStart?: (i: number, sample: string, mutator: string, detail: string) => void;
   /** Called after each mutant (progress, saving failures), with the figures so far. */
   onMutant?: (i: number, result: MutantResult, figures: Readonly<CampaignFigures>) => void;
+  /**
+   * Check only mutant number `only` (to reproduce a finding): the ones before it are made
+   * and dropped, which draws the same random numbers as the run that found it.
+   */
+  only?: number;
 }
 
 export interface MutantResult {
@@ -46,6 +54,19 @@ export interface CampaignFigures {
   violations: number;
   /** Mutants whose peak RSS was measured, and the largest peak seen (MiB). */
   memory: { measured: number; peakMib: number };
+  /** This process's open descriptors before the first mutant and at most after one. */
+  descriptors: { start: number; peak: number };
+}
+
+/**
+ * Descriptors a mutant may leave open for a moment (the pipes of a program being reaped)
+ * before the campaign calls it a leak: one per failed command adds up past it within tens
+ * of mutants.
+ */
+const DESCRIPTOR_SLACK = 32;
+
+function openDescriptors(): number {
+  return readdirSync("/proc/self/fd").length;
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> {
@@ -53,11 +74,17 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> 
   const targets: FuzzSample[] = [];
   for (const sample of o.samples) targets.push(await loadSample(o.samplesDir, sample));
   const rng = xorshift(o.seed);
-  const figures: CampaignFigures = { mutants: 0, runs: 0, seconds: 0, byMutator: {}, exits: {}, violations: 0, memory: { measured: 0, peakMib: 0 } };
-  for (let i = 0; i < o.runs; i++) {
+  const start = openDescriptors();
+  const figures: CampaignFigures = { mutants: 0, runs: 0, seconds: 0, byMutator: {}, exits: {}, violations: 0, memory: { measured: 0, peakMib: 0 }, descriptors: { start, peak: start } };
+  for (let i = 0; i < (o.only === undefined ? o.runs : o.only + 1); i++) {
     const t = targets[i % targets.length]!;
     const m = t.mutant(rng);
+    if (o.only !== undefined && i !== o.only) continue;
+    o.onStart?.(i, t.sample, m.mutator, m.detail);
     const { runs, violations } = await check(m, t.path, HIDE_ID, i);
+    const open = openDescriptors();
+    figures.descriptors.peak = Math.max(figures.descriptors.peak, open);
+    if (open > start + DESCRIPTOR_SLACK) violations.push({ invariant: "descriptors", command: "all", detail: `${open} open, ${start} before the first mutant` });
     if (o.memoryEvery && i % o.memoryEvery === 0) {
       figures.memory.measured++;
       for (const { command, mib } of peakRss(m, HIDE_ID)) {

@@ -1,16 +1,20 @@
 /**
- * `npm run fuzz -- --runs N --seed S [--samples a.mig,b.mig] [--memory-every K] [--out DIR]`
- * (after a build: the commands run from the built packages, the memory check from the bundles):
- * a mutation campaign over the samples (tools/fuzz/campaign.ts). Each mutant that breaks an
- * invariant is saved to DIR with what it broke, to become a regression test; the figures go
- * to stderr every 100 mutants, to DIR/figures.json every 500 (a run stopped early still
- * tells how far it got), and to stdout as JSON at the end. Exits 1 when anything was broken.
+ * `npm run fuzz -- --runs N --seed S [--samples a.mig,b.mig] [--memory-every K] [--out DIR]
+ * [--hang-seconds T] [--only I]` (after a build: the commands run from the built packages,
+ * the memory check from the bundles): a mutation campaign over the samples
+ * (tools/fuzz/campaign.ts). Each mutant that breaks an invariant is saved to DIR with what it
+ * broke, to become a regression test; one that has not finished after T seconds is saved as
+ * a hang and ends the run (tools/fuzz/watchdog.ts). `--only I` checks mutant I alone, the
+ * same mutant as in the run with that seed (to reproduce a finding). The figures go to
+ * stderr every 100 mutants, to DIR/figures.json every 500 (a run stopped early still tells
+ * how far it got), and to stdout as JSON at the end. Exits 1 when anything was broken.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runCampaign, type CampaignFigures } from "./campaign.js";
 import { allSamples } from "./targets.js";
+import { startWatchdog } from "./watchdog.js";
 
 const SAMPLES_DIR = resolve(import.meta.dirname, "../../samples");
 /** The bound the README states, with the default --max-tail; fuzz mutants stay far below it. */
@@ -23,11 +27,16 @@ const { values } = parseArgs({
     samples: { type: "string" },
     "memory-every": { type: "string", default: "100" },
     out: { type: "string", default: "fuzz-findings" },
+    "hang-seconds": { type: "string", default: "300" },
+    only: { type: "string" },
   },
 });
 const samples = values.samples?.split(",") ?? allSamples(SAMPLES_DIR);
 const out = resolve(values.out!);
 let found = 0;
+const name = (i: number, what: string) => join(out, `${String(i).padStart(6, "0")}-${what}`);
+const hangSeconds = Number(values["hang-seconds"]);
+const watchdog = startWatchdog(hangSeconds);
 const figures = await runCampaign({
   samplesDir: SAMPLES_DIR,
   samples,
@@ -35,6 +44,13 @@ const figures = await runCampaign({
   seed: Number(values.seed),
   memoryEvery: Number(values["memory-every"]),
   memoryBoundMib: MEMORY_BOUND_MIB,
+  ...(values.only === undefined ? {} : { only: Number(values.only) }),
+  onStart(i, sample, mutator, detail) {
+    mkdirSync(out, { recursive: true });
+    const hang = { invariant: "hang", command: "one of them", detail: `no answer in ${hangSeconds} s` };
+    const report = JSON.stringify({ sample, mutator, detail, seed: Number(values.seed), only: i, violations: [hang] }, null, 2) + "\n";
+    watchdog.beat(`${name(i, "hang")}.json`, report, `fuzz: #${i} ${sample} ${mutator} (${detail}): hang: ${hang.detail} (npm run fuzz -- --seed ${values.seed} --only ${i})\n`);
+  },
   onMutant(i, r, sofar) {
     if ((i + 1) % 100 === 0) process.stderr.write(`fuzz: ${progressLine(sofar, found)}\n`);
     if ((i + 1) % 500 === 0) {
@@ -43,13 +59,12 @@ const figures = await runCampaign({
     }
     if (r.violations.length === 0) return;
     found++;
-    mkdirSync(out, { recursive: true });
-    const name = `${String(i).padStart(6, "0")}-${r.mutator}`;
-    r.write(join(out, `${name}.mig`));
-    writeFileSync(join(out, `${name}.json`), JSON.stringify({ sample: r.sample, mutator: r.mutator, detail: r.detail, violations: r.violations }, null, 2) + "\n");
+    r.write(`${name(i, r.mutator)}.mig`);
+    writeFileSync(`${name(i, r.mutator)}.json`, JSON.stringify({ sample: r.sample, mutator: r.mutator, detail: r.detail, seed: Number(values.seed), only: i, violations: r.violations }, null, 2) + "\n");
     for (const v of r.violations) process.stderr.write(`fuzz: #${i} ${r.sample} ${r.mutator} (${r.detail}): ${v.invariant} in ${v.command}: ${v.detail}\n`);
   },
 });
+watchdog.stop();
 process.stdout.write(JSON.stringify({ seed: Number(values.seed), samples: samples.length, ...figures, mutantsWithViolations: found }, null, 2) + "\n");
 process.exitCode = found > 0 ? 1 : 0;
 
@@ -58,5 +73,6 @@ function progressLine(f: Readonly<CampaignFigures>, withViolations: number): str
   const refused = Object.entries(f.exits)
     .map(([command, codes]) => `${command} ${Object.entries(codes).map(([code, n]) => `${code}:${n}`).join("/")}`)
     .join("; ");
-  return `${f.mutants} mutants, ${f.runs} runs, ${f.seconds} s, ${withViolations} with violations, peak RSS ${f.memory.peakMib.toFixed(0)} MiB over ${f.memory.measured}; exits: ${refused}`;
+  const fds = `${f.descriptors.peak} descriptors open at most (${f.descriptors.start} at the start)`;
+  return `${f.mutants} mutants, ${f.runs} runs, ${f.seconds} s, ${withViolations} with violations, peak RSS ${f.memory.peakMib.toFixed(0)} MiB over ${f.memory.measured}, ${fds}; exits: ${refused}`;
 }
