@@ -221,7 +221,8 @@ describe("compressed images: errors", () => {
       for (const argv of [["summary", bad], ["verify", bad], ["cpregs", bad]]) expect((await runMain(inspectMain, argv)).code).toBe(1);
       expect((await runMain(rewriteMain, ["-i", bad, "-o", join(dir, "early-damage-out.sav")])).code).toBe(1);
     }
-    await new Promise((r) => setTimeout(r, 200)); // a killed decompressor's pipes close as it is reaped
+    // A killed decompressor's pipes close as it is reaped: give that a moment, even on a busy machine.
+    for (const deadline = Date.now() + 10_000; open() > before && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
     expect(open()).toBe(before);
   });
 

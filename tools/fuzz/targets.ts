@@ -22,10 +22,10 @@ export interface FileMutant {
   /** Writes the mutant at `path`. */
   write(path: string): void;
   /**
-   * The mutation changed only bytes before the device state: the device state, and the RAM
-   * end-of-section word (and footer) right before it, end the file as in the sample. A
-   * rewrite of a file reads only those (it finds them from the end), so it cannot see what
-   * was done. Unset where that cannot be told (compressed and sparse samples).
+   * The mutation changed only RAM records that a rewrite of a file copies unread: the head
+   * it decodes first (up to and with the first RAM PART or END section header) and the
+   * device state it finds from the end (with the RAM end-of-section word before it) are as
+   * in the sample. Unset where that cannot be told (compressed and sparse samples).
    */
   ramOnly?: boolean;
 }
@@ -65,13 +65,13 @@ export async function loadSample(dir: string, sample: string): Promise<FuzzSampl
   const compressor = await compressorOf(bytes);
   if (compressor === undefined) {
     const target: Target = { sample, bytes, records: await decodeRecords(bytes) };
-    const deviceState = bytes.subarray(deviceStateStart(target.records));
+    const { head, deviceState } = unreadByFileRewrite(target.records, bytes);
     return {
       sample,
       path,
       mutant(rng) {
         const m = mutate(target, rng);
-        return { ...inMemory(m), ramOnly: endsWith(m.bytes, deviceState) };
+        return { ...inMemory(m), ramOnly: m.bytes.length >= head.length + deviceState.length && startsWith(m.bytes, head) && endsWith(m.bytes, deviceState) };
       },
     };
   }
@@ -79,14 +79,21 @@ export async function loadSample(dir: string, sample: string): Promise<FuzzSampl
 }
 
 /**
- * Where the device state begins, as a rewrite of a file looks for it: the RAM section's last
- * end-of-section word before the first FULL section (the whole file when there is none).
+ * What a rewrite of a file reads around the RAM it copies unread: the head (decoded up to and
+ * with the first RAM PART or END section header; tail-rewrite.ts, readStreamHead), and the
+ * device state from the end, from the RAM section's last end-of-section word before the
+ * first FULL section (where tail-locate.ts looks for it). Without those, all of it.
  */
-function deviceStateStart(records: readonly StreamRecord[]): number {
+function unreadByFileRewrite(records: readonly StreamRecord[], bytes: Uint8Array): { head: Uint8Array; deviceState: Uint8Array } {
   const full = records.find((r) => r.kind === "section" && r.type === "full");
-  if (!full) return 0;
+  const part = records.find((r) => r.kind === "section" && (r.type === "part" || r.type === "end"));
+  if (!full || !part || part.start > full.start) return { head: bytes, deviceState: bytes };
   const eos = records.filter((r) => r.kind === "ram" && r.type === "eos" && r.start < full.start).at(-1);
-  return eos?.start ?? full.start;
+  return { head: bytes.subarray(0, part.end), deviceState: bytes.subarray(eos?.start ?? full.start) };
+}
+
+function startsWith(bytes: Uint8Array, start: Uint8Array): boolean {
+  return bytes.length >= start.length && Buffer.from(bytes.subarray(0, start.length)).equals(start);
 }
 
 function endsWith(bytes: Uint8Array, end: Uint8Array): boolean {

@@ -2,9 +2,9 @@
  * A hang is a finding the fuzzing process cannot report itself: a command stuck in a
  * synchronous wait (as a write into a full pipe once was) blocks the event loop, timers and
  * all. So a worker thread watches a heartbeat that the runner beats before each mutant, with
- * what to say should that mutant never finish: when none has finished for `seconds`, the
- * worker saves it as a finding, says so on stderr, and kills the process (SIGKILL: a SIGTERM
- * handler would wait for the blocked thread, and so would the worker's own console).
+ * what to say should that mutant never finish: when no beat has come for `seconds`, the
+ * worker says so on stderr, writes it down as a finding, and kills the process (SIGKILL: a
+ * SIGTERM handler would wait for the blocked thread, and so would the worker's own console).
  */
 import { Worker } from "node:worker_threads";
 
@@ -26,10 +26,14 @@ setInterval(() => {
   const now = Atomics.load(beats, 0);
   if (now !== seen) { seen = now; since = Date.now(); return; }
   if (now === 0 || Date.now() - since < seconds * 1000) return;
-  const { path, report, line } = JSON.parse(Buffer.from(note.subarray(0, Atomics.load(beats, 1))).toString());
-  fs.writeFileSync(path, report);
-  fs.writeSync(2, line);
-  process.kill(process.pid, "SIGKILL");
+  try {
+    const { path, report, line } = JSON.parse(Buffer.from(note.subarray(0, Atomics.load(beats, 1))).toString());
+    fs.writeSync(2, line);
+    fs.writeFileSync(path, report);
+  } finally {
+    // Whatever could not be said: a hung run must still end.
+    process.kill(process.pid, "SIGKILL");
+  }
 }, 1000);
 `;
 
@@ -40,7 +44,8 @@ export function startWatchdog(seconds: number): Watchdog {
   worker.unref();
   return {
     beat(path, report, line) {
-      const bytes = Buffer.from(JSON.stringify({ path, report, line })).subarray(0, NOTE_BYTES);
+      const bytes = Buffer.from(JSON.stringify({ path, report, line }));
+      if (bytes.length > NOTE_BYTES) throw new Error(`a watchdog note of ${bytes.length} bytes: keep it under ${NOTE_BYTES}`);
       note.set(bytes);
       Atomics.store(beats, 1, bytes.length);
       Atomics.add(beats, 0, 1);

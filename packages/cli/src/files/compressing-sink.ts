@@ -28,6 +28,8 @@ export function compressingSink(out: ByteSink, image: CompressedImage): ByteSink
           await out.write(c);
         }
       } catch (e) {
+        // stop() let go of the program's output, which ends this loop with an error of its own.
+        if (stopped) return;
         // The output failed (a full disk): stop the program, or it would wait forever for
         // its output to be read, and the next write with it.
         outputError = e;
