@@ -317,6 +317,33 @@ describe("found by the extended fuzzer (libvirt images, mapped-ram files)", () =
   });
 });
 
+// Found by the 10,000-mutant run with seed 20261207 (mutant 5345, a byte of libvirt 11's
+// sparse image): verify --json printed no document, since the header was read before verify.
+describe("a libvirt header that does not say what compressed its stream", () => {
+  it.each([
+    ["raw", 17, 0x80, "BAD_VERSION", 16, "libvirt save-image version 41943040, expected 2"],
+    ["gzip", 17, 0x80, "BAD_VERSION", 16, "libvirt save-image version 41943040, expected 2"],
+    ["gzip", 28, 0x09, "MALFORMED", 28, "unknown libvirt save-image format 9"],
+  ] as const)("%s image, byte %i set to %i: verify reports %s as a problem (JSON too), the others the same error line", async (format, at, value, code, offset, message) => {
+    const bytes = readSample(`libvirt/${format}.sav`).slice();
+    bytes[at] = value;
+    const input = join(dir, `bad-header-${format}-${at}.sav`);
+    writeFileSync(input, bytes);
+    const verify = await runMain(inspectMain, ["verify", "--json", input]);
+    expect(verify.code).toBe(1);
+    expect(JSON.parse(verify.printed).problems).toEqual([{ offset, path: "libvirt header", code, message }]);
+    for (const argv of [["summary", input], ["cpregs", input], ["sections", input]]) {
+      const r = await runMain(inspectMain, argv);
+      expect(r.code, argv[0]).toBe(1);
+      expect(r.stderr.trim().split("\n").at(-1), argv[0]).toBe(`vmstate-inspect: ${message} in libvirt header at offset 0x${offset.toString(16)} (${offset})`);
+    }
+    const w = await runMain(rewriteMain, ["-i", input, "-o", join(dir, "bad-header-out.sav")]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toContain(message);
+    expect(existsSync(join(dir, "bad-header-out.sav"))).toBe(false);
+  });
+});
+
 describe("a file as input: the RAM records are read only with --check-ram (README)", () => {
   it("a damaged RAM record passes rewrite -i FILE (copied unread), and --check-ram refuses it as summary does", async () => {
     const name = "aarch64-virt-7.2-a57.mig";

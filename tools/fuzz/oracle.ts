@@ -153,7 +153,7 @@ export async function check(m: FileMutant, original: string, hideId: string, tur
       if (r?.code === 0 && !compressed && !sameFiles(input, out)) fail("copy-identity", r, "the copy differs from the input");
     }
     const verify = byName("verify")!;
-    const problems = verify.code === 1 ? (JSON.parse(verify.out) as { problems: { code: string; offset: number; path: string; message: string }[] }).problems : [];
+    const problems = verify.code === 1 ? verifyProblems(verify, fail) : [];
     for (const c of ["summary", "rewrite (copy)", "rewrite -i (copy)", "dump"]) {
       // A rewrite of a file without --check-ram reads the device state from the end, past
       // the RAM records it copies unread (README, "--check-ram"): what is wrong there is
@@ -169,6 +169,16 @@ export async function check(m: FileMutant, original: string, hideId: string, tur
     return { runs, violations };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What `verify --json` found; a run that printed no JSON document is itself a violation. */
+function verifyProblems(verify: Run, fail: (invariant: string, r: Run, detail: string) => void): { code: string; offset: number; path: string; message: string }[] {
+  try {
+    return (JSON.parse(verify.out) as { problems: { code: string; offset: number; path: string; message: string }[] }).problems;
+  } catch {
+    fail("json", verify, `exit ${verify.code} without a JSON document: ${lastLine(verify.stderr)}`);
+    return [];
   }
 }
 

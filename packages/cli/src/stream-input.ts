@@ -48,7 +48,15 @@ async function compressedImage(head: Uint8Array): Promise<CompressedImage | unde
   if (head.length < LIBVIRT_HEADER_SIZE) return undefined;
   const magic = decodeLatin1(head.subarray(0, 16));
   if (magic !== LIBVIRT_MAGIC && magic !== LIBVIRT_MAGIC_PARTIAL) return undefined;
-  const fields = await libvirtHeaderFields(head);
+  let fields;
+  try {
+    fields = await libvirtHeaderFields(head);
+  } catch (e) {
+    // A header that cannot say what compressed the stream is the decoder's to report, where
+    // every command reports a damaged stream (`verify` among its problems, as JSON too).
+    if (e instanceof VmstateError) return undefined;
+    throw e;
+  }
   const compressor = libvirtCompressor(fields.format);
   return compressor && { compressor, headerLength: LIBVIRT_HEADER_SIZE + fields.dataLen };
 }
