@@ -80,8 +80,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignFigures> 
   const start = openDescriptors();
   const figures: CampaignFigures = { mutants: 0, runs: 0, seconds: 0, byMutator: {}, exits: {}, violations: 0, memory: { measured: 0, peakMib: 0 }, descriptors: { start, peak: start } };
   const only = o.only === undefined ? undefined : new Set(o.only);
+  // Not Math.max(...only): a list of a hundred thousand numbers overflows the call stack.
+  const end = only === undefined ? o.runs : o.only!.reduce((a, b) => Math.max(a, b + 1), 0);
   let baseline = start;
-  for (let i = 0; i < (only === undefined ? o.runs : Math.max(-1, ...only) + 1); i++) {
+  for (let i = 0; i < end; i++) {
     const t = targets[i % targets.length]!;
     o.onStart?.(i, t.sample);
     const m = t.mutant(rng);

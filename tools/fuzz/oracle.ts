@@ -30,6 +30,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemorySink } from "@vmstate/wire";
 import { inspectMain, rewriteMain, type CliIo } from "../../packages/cli/src/index.js";
+import type { Problem } from "@vmstate/inspect";
 import type { FileMutant } from "./targets.js";
 
 /** What one command run left behind. */
@@ -173,9 +174,9 @@ export async function check(m: FileMutant, original: string, hideId: string, tur
 }
 
 /** What `verify --json` found; a run that printed no JSON document is itself a violation. */
-function verifyProblems(verify: Run, fail: (invariant: string, r: Run, detail: string) => void): { code: string; offset: number; path: string; message: string }[] {
+function verifyProblems(verify: Run, fail: (invariant: string, r: Run, detail: string) => void): Problem[] {
   try {
-    return (JSON.parse(verify.out) as { problems: { code: string; offset: number; path: string; message: string }[] }).problems;
+    return (JSON.parse(verify.out) as { problems: Problem[] }).problems;
   } catch {
     fail("json", verify, `exit ${verify.code} without a JSON document: ${lastLine(verify.stderr)}`);
     return [];

@@ -62,7 +62,6 @@ const figures = await runCampaign({
   memoryBoundMib: MEMORY_BOUND_MIB,
   ...(only === undefined ? {} : { only }),
   onStart(i, sample, made) {
-    mkdirSync(out, { recursive: true });
     const what = made === undefined ? "while making the mutant" : `${made.mutator} (${made.detail.slice(0, 500)})`;
     // A hang can come from what the mutant before left running: check both.
     const hang = { invariant: "hang", command: "one of them", detail: `no answer in ${hangSeconds} s; check again with --only ${i === 0 ? i : `${i - 1},${i}`}` };
@@ -77,6 +76,7 @@ const figures = await runCampaign({
     }
     if (r.violations.length === 0) return;
     found++;
+    mkdirSync(out, { recursive: true });
     r.write(`${name(i, r.mutator)}.mig`);
     writeFileSync(`${name(i, r.mutator)}.json`, JSON.stringify({ sample: r.sample, mutator: r.mutator, detail: r.detail, ...origin(i), violations: r.violations }, null, 2) + "\n");
     for (const v of r.violations) process.stderr.write(`fuzz: #${i} ${r.sample} ${r.mutator} (${r.detail}): ${v.invariant} in ${v.command}: ${v.detail}\n`);

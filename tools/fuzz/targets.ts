@@ -71,7 +71,7 @@ export async function loadSample(dir: string, sample: string): Promise<FuzzSampl
       path,
       mutant(rng) {
         const m = mutate(target, rng);
-        return { ...inMemory(m), ramOnly: m.bytes.length >= head.length + deviceState.length && startsWith(m.bytes, head) && endsWith(m.bytes, deviceState) };
+        return { ...inMemory(m), ramOnly: keepsEnds(m.bytes, head, deviceState) };
       },
     };
   }
@@ -92,12 +92,10 @@ function unreadByFileRewrite(records: readonly StreamRecord[], bytes: Uint8Array
   return { head: bytes.subarray(0, part.end), deviceState: bytes.subarray(eos?.start ?? full.start) };
 }
 
-function startsWith(bytes: Uint8Array, start: Uint8Array): boolean {
-  return bytes.length >= start.length && Buffer.from(bytes.subarray(0, start.length)).equals(start);
-}
-
-function endsWith(bytes: Uint8Array, end: Uint8Array): boolean {
-  return bytes.length >= end.length && Buffer.from(bytes.subarray(bytes.length - end.length)).equals(end);
+/** `bytes` begins with `head` and ends with `tail`, the two apart (whatever lies between). */
+function keepsEnds(bytes: Uint8Array, head: Uint8Array, tail: Uint8Array): boolean {
+  if (bytes.length < head.length + tail.length) return false;
+  return Buffer.from(bytes.subarray(0, head.length)).equals(head) && Buffer.from(bytes.subarray(bytes.length - tail.length)).equals(tail);
 }
 
 function inMemory(m: Mutant): FileMutant {

@@ -9,7 +9,7 @@
 import { Worker } from "node:worker_threads";
 
 export interface Watchdog {
-  /** A mutant starts: `report` is written to `path`, and `line` to stderr, if it hangs. */
+  /** A mutant starts: `line` goes to stderr and `report` to `path` (its folder made), if it hangs. */
   beat(path: string, report: string, line: string): void;
   stop(): void;
 }
@@ -17,7 +17,7 @@ export interface Watchdog {
 /** Room for what is said of one mutant (its sample, mutator and detail are short). */
 const NOTE_BYTES = 64 << 10;
 
-// Plain JavaScript run by the worker: it only reads the shared memory and makes three calls.
+// Plain JavaScript run by the worker: it only reads the shared memory and makes four calls.
 const WORKER = `
 const { workerData: { beats, note, seconds } } = require("node:worker_threads");
 const fs = require("node:fs");
@@ -29,6 +29,7 @@ setInterval(() => {
   try {
     const { path, report, line } = JSON.parse(Buffer.from(note.subarray(0, Atomics.load(beats, 1))).toString());
     fs.writeSync(2, line);
+    fs.mkdirSync(require("node:path").dirname(path), { recursive: true });
     fs.writeFileSync(path, report);
   } finally {
     // Whatever could not be said: a hung run must still end.
